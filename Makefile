@@ -1,0 +1,46 @@
+# bianmin — the two commands are `make run` and `make test` (see README).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test setup demo worker bench lock clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+## Set up, migrate the SQLite database, load demo data, start the worker and serve the product.
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo
+	@$(PY) manage.py worker & WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	  echo ""; echo "  bianmin is at http://$(HOST):$(PORT)/  (staff sign-in: http://$(HOST):$(PORT)/accounts/login/)"; \
+	  echo "  Demo sign-ins (demo data only): demo-clerk, demo-manager, demo-supervisor, demo-agent, admin / password bianmin-demo"; \
+	  echo ""; \
+	  $(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+## Run the whole test suite (unit, API, pages and browser tests) on the database in DATABASE_URL (SQLite by default).
+test: setup
+	@bash scripts/ensure-chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+demo: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo
+
+worker: setup
+	$(PY) manage.py worker
+
+bench: setup
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+lock:
+	$(PY) -m pip freeze --exclude-editable | grep -v '^bianmin' > requirements.txt
+
+clean:
+	rm -rf $(VENV) var

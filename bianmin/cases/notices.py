@@ -1,0 +1,24 @@
+"""Numbered documents issued for a case: receipt, supplement, rejection, extension notices."""
+from __future__ import annotations
+
+from bianmin.core.sequences import next_value
+
+from .models import Case, Notice
+
+PREFIX = {
+    Notice.Kind.RECEIPT: "受",
+    Notice.Kind.SUPPLEMENT: "补",
+    Notice.Kind.REJECTION: "退",
+    Notice.Kind.ONE_TIME: "告",
+    Notice.Kind.EXTENSION: "延",
+}
+
+
+def notice_number(kind: str, year: int) -> str:
+    value = next_value(f"notice-{kind}-{year}")
+    return f"{PREFIX[Notice.Kind(kind)]}字〔{year}〕第{value:06d}号"
+
+
+def issue(case: Case, kind: str, actor, content: dict, year: int) -> Notice:
+    return Notice.objects.create(kind=kind, number=notice_number(kind, year), case=case, item=case.item,
+                                 site=case.site, created_by=actor, content=content)

@@ -1,0 +1,145 @@
+"""API shapes for cases. Personal data leaves the server masked unless explicitly unmasked."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from ninja import Field, Schema
+
+from bianmin.core.clocks import state_of
+from bianmin.core.masking import mask_id_number, mask_phone
+
+from .models import Case
+
+
+class ApplicantIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    phone: str = Field("", max_length=20)
+    id_number: str = Field("", max_length=18)
+    org: str = Field("", max_length=200)
+
+
+class EntrustmentIn(Schema):
+    agent_name: str = Field(..., min_length=1, max_length=40)
+    agent_phone: str = Field("", max_length=20)
+    scope: str = Field(..., min_length=1, max_length=300)
+    due_date: dt.date
+    signed_on: dt.date | None = None
+
+
+class CaseIn(Schema):
+    item_code: str = Field(..., min_length=1, max_length=24)
+    applicant: ApplicantIn
+    site_id: int | None = None
+    window_id: int | None = None
+    urgent: bool = False
+    entrustment: EntrustmentIn | None = None
+
+
+class EventOut(Schema):
+    action: str
+    from_status: str
+    to_status: str
+    actor: str
+    reason: str
+    data: dict
+    at: dt.datetime
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    status: str
+    status_label: str
+    item_code: str
+    item_name: str
+    handling_type: str
+    site: str
+    window: str | None
+    applicant_name: str
+    applicant_phone: str
+    applicant_id_number: str
+    created_at: dt.datetime
+    accepted_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    due_date: dt.date | None
+    due_at: dt.datetime | None
+    warning: str
+    overdue_days: int
+    paused: bool
+    allowed_actions: list[str]
+    supplement_materials: list[str]
+    supplement_deadline: dt.date | None
+    handover_department: str | None
+    handover_return_by: dt.date | None
+    joint_tasks: list[dict]
+    result: str
+    notices: list[dict]
+    history: list[EventOut] = []
+
+
+def case_out(case: Case, *, with_history: bool = True, unmasked: bool = False) -> dict:
+    from .states import allowed_actions
+
+    state = state_of(case.clock) if case.clock else None
+    hstate = state_of(case.handover_clock) if case.handover_clock_id else None
+    out = {
+        "id": case.pk,
+        "number": case.number,
+        "status": case.status,
+        "status_label": str(case.get_status_display()),
+        "item_code": case.item.code,
+        "item_name": case.item.name,
+        "handling_type": case.handling_type,
+        "site": case.site.name,
+        "window": str(case.window) if case.window_id else None,
+        "applicant_name": case.applicant_name,
+        "applicant_phone": case.applicant_phone if unmasked else mask_phone(case.applicant_phone),
+        "applicant_id_number": case.applicant_id_number if unmasked else mask_id_number(case.applicant_id_number),
+        "created_at": case.created_at,
+        "accepted_at": case.accepted_at,
+        "completed_at": case.completed_at,
+        "due_date": state.due_date if state else None,
+        "due_at": timezone.localtime(state.due_at) if state and state.due_at else None,
+        "warning": state.warning.value if state else "none",
+        "overdue_days": state.overdue_days if state else 0,
+        "paused": bool(state and state.paused),
+        "allowed_actions": [a.value for a in allowed_actions(case.status)],
+        "supplement_materials": case.supplement_materials or [],
+        "supplement_deadline": case.supplement_deadline,
+        "handover_department": case.handover_department.name if case.handover_department_id else None,
+        "handover_return_by": hstate.due_date if hstate else None,
+        "joint_tasks": [
+            {"id": t.pk, "department": t.department.name, "task": t.task,
+             "due_date": state_of(t.clock).due_date, "finished_at": t.finished_at}
+            for t in case.joint_tasks.select_related("department", "clock")
+        ],
+        "result": case.result,
+        "notices": [{"id": n.pk, "kind": n.kind, "number": n.number} for n in case.notices.all()],
+    }
+    if with_history:
+        out["history"] = [
+            {"action": e.action, "from_status": e.from_status, "to_status": e.to_status,
+             "actor": e.actor.username, "reason": e.reason, "data": e.data, "at": e.at}
+            for e in case.events.select_related("actor")
+        ]
+    return out
+
+
+class CaseSummary(Schema):
+    id: int
+    number: str
+    status: str
+    item_name: str
+    applicant_name: str
+    due_date: dt.date | None
+    warning: str
+
+
+class UnmaskIn(Schema):
+    reason: str = Field(..., min_length=2, max_length=500)
+
+
+class UnmaskOut(Schema):
+    applicant_phone: str
+    applicant_id_number: str

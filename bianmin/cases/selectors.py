@@ -1,0 +1,59 @@
+"""Read queries for cases, always scoped to what the signed-in person may see (DESIGN rule 3)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from bianmin.core import timeutil
+from bianmin.orgs.roles import DEPARTMENT_SCOPED_ROLES, Action
+from bianmin.orgs.scoping import memberships_for, scope_q
+
+from .models import Case
+from .states import OPEN
+
+
+def visible_cases(user, action: str = Action.VIEW_CASE) -> QuerySet[Case]:
+    """Cases at the person's sites or below their unit, handed to their department, or forwarded to their site."""
+    q = scope_q(user, action, site_field="site_id", unit_path_field="site__unit__path",
+                department_path_field="handover_department__path")
+    if not getattr(user, "is_superuser", False):
+        for m in memberships_for(user, action):
+            if m.role in DEPARTMENT_SCOPED_ROLES:
+                q |= Q(joint_tasks__department__path__startswith=m.unit.path)
+            elif m.site_id:
+                q |= Q(forwarded_to_id=m.site_id)
+            else:
+                q |= Q(forwarded_to__unit__path__startswith=m.unit.path)
+    return (Case.objects.filter(q).distinct()
+            .select_related("site", "item", "window", "clock", "handled_by", "handover_department"))
+
+
+def open_cases(user) -> QuerySet[Case]:
+    return visible_cases(user).filter(status__in=[s.value for s in OPEN])
+
+
+def queue(user, today: dt.date | None = None) -> dict[str, list[Case]]:
+    """The clerk's queue: overdue (red), due soon (yellow), today's new cases, everything else open."""
+    from bianmin.core.clocks import state_of
+
+    today = today or timeutil.today()
+    now = timeutil.now()
+    buckets: dict[str, list[Case]] = {"overdue": [], "due_soon": [], "today": [], "open": []}
+    for case in open_cases(user).prefetch_related("clock__pauses").order_by("clock__due_at", "created_at")[:500]:
+        case.clock_state = state_of(case.clock, now) if case.clock else None
+        warning = case.clock_state.warning if case.clock_state else "none"
+        if warning == "red":
+            buckets["overdue"].append(case)
+        elif warning == "yellow":
+            buckets["due_soon"].append(case)
+        elif timezone.localtime(case.created_at).date() == today:
+            buckets["today"].append(case)
+        else:
+            buckets["open"].append(case)
+    return buckets
+
+
+def get_case(user, case_id: int) -> Case | None:
+    return visible_cases(user).filter(pk=case_id).first()

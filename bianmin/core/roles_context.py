@@ -1,0 +1,31 @@
+"""What the page header needs to know about the signed-in person."""
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist
+
+from bianmin.orgs.roles import Action
+from bianmin.orgs.scoping import can
+
+
+def workbench_context(request) -> dict:
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {}
+    return {
+        "can_manage_site": can(user, Action.MANAGE_SITE),
+        "can_handle_case": can(user, Action.HANDLE_CASE),
+        "can_view_case": can(user, Action.VIEW_CASE),
+        "can_view_ratings": can(user, Action.VIEW_RATINGS),
+        # Counter staff (with a staff record) see the ratings they received.
+        "can_see_own_ratings": can(user, Action.HANDLE_CASE) and _has_staff_record(user),
+        # 综合点评: read in scope (VIEW_RATINGS) or enter what came by mailbox/hotline (ENTER_COMMENT).
+        "can_read_comments": can(user, Action.VIEW_RATINGS) or can(user, Action.ENTER_COMMENT),
+        "can_survey": can(user, Action.SURVEY),
+    }
+
+
+def _has_staff_record(user) -> bool:
+    try:
+        return user.staff is not None
+    except ObjectDoesNotExist:
+        return False

@@ -1,0 +1,56 @@
+"""Sign-in page and friendly error pages."""
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from . import throttle
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked": _("登录失败次数过多，请 15 分钟后再试。"),
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        address = throttle.client_address(self.request) if self.request else ""
+        if throttle.is_locked(username, address):
+            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            throttle.record_failure(username, address)
+            raise
+        throttle.reset(username, address)
+        return cleaned
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = ThrottledAuthenticationForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+def _error(request, status: int, zh: str, en: str):
+    return render(request, "error.html", {"status": status, "message_zh": zh, "message_en": en}, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error(request, 400, "请求无效。", "Bad request.")
+
+
+def forbidden(request, exception=None):
+    return _error(request, 403, "您没有权限访问此页面。", "You do not have permission to view this page.")
+
+
+def not_found(request, exception=None):
+    return _error(request, 404, "页面不存在。", "Page not found.")
+
+
+def server_error(request):
+    return _error(request, 500, "服务器内部错误，请稍后重试。", "Internal server error; please retry later.")

@@ -1,0 +1,139 @@
+"""Deadline clocks: pure arithmetic on top of WorkCalendar (SPEC §3).
+
+A clock has a start, a limit (amount + unit), extensions, and pauses during which time does not
+count. Everything is computed from those facts, so the same answer comes out of the API, the pages
+and the worker. No Django imports.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .calendar import WorkCalendar
+
+
+class LimitUnit(StrEnum):
+    WORKDAYS = "workdays"
+    DAYS = "days"
+    HOURS = "hours"
+    MINUTES = "minutes"  # 即办件: finished on the spot within 30 minutes (S002:L549)
+
+
+# Units measured on the wall clock rather than in days.
+SECONDS_PER_UNIT = {LimitUnit.HOURS: 3600, LimitUnit.MINUTES: 60}
+
+
+class Warning(StrEnum):
+    NONE = "none"
+    YELLOW = "yellow"
+    RED = "red"
+
+
+@dataclass(frozen=True)
+class Pause:
+    started: dt.datetime
+    ended: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class ClockFacts:
+    """What is known about a clock; the computed view is `evaluate(...)`."""
+
+    start: dt.datetime  # aware datetime of acceptance (local time)
+    amount: int
+    unit: LimitUnit
+    extension: int = 0  # extra units granted by approved extensions
+    pauses: tuple[Pause, ...] = field(default_factory=tuple)
+
+    @property
+    def total(self) -> int:
+        return self.amount + self.extension
+
+
+@dataclass(frozen=True)
+class ClockState:
+    due_date: dt.date | None  # None while paused: the due date is not known until it resumes
+    due_at: dt.datetime | None
+    yellow_at: dt.datetime | None
+    used: float  # units used so far, pauses excluded
+    total: int
+    paused: bool
+    warning: Warning
+    overdue_days: int  # working days past the due date (0 when not overdue)
+
+    @property
+    def share_used(self) -> float:
+        return self.used / self.total if self.total else 1.0
+
+
+def _end_of_day(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=tz)
+
+
+def _start_of_day(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=tz)
+
+
+def paused_units(cal: WorkCalendar, facts: ClockFacts, now: dt.datetime) -> float:
+    """Units that passed while the clock was paused.
+
+    For day units a pause from day P to day R removes the days d with P < d <= R: the day the
+    notice was issued still counts, the day the materials came back does not.
+    """
+    total = 0.0
+    for pause in facts.pauses:
+        end = pause.ended or now
+        if facts.unit in SECONDS_PER_UNIT:
+            total += max((end - pause.started).total_seconds(), 0) / SECONDS_PER_UNIT[facts.unit]
+        elif facts.unit is LimitUnit.WORKDAYS:
+            total += cal.working_days_between(pause.started.date(), end.date())
+        else:
+            total += max((end.date() - pause.started.date()).days, 0)
+    return total
+
+
+def used_units(cal: WorkCalendar, facts: ClockFacts, now: dt.datetime) -> float:
+    if facts.unit in SECONDS_PER_UNIT:
+        gross = max((now - facts.start).total_seconds(), 0) / SECONDS_PER_UNIT[facts.unit]
+    elif facts.unit is LimitUnit.WORKDAYS:
+        gross = cal.working_days_between(facts.start.date(), now.date())
+    else:
+        gross = max((now.date() - facts.start.date()).days, 0)
+    return max(gross - paused_units(cal, facts, now), 0.0)
+
+
+def due(cal: WorkCalendar, facts: ClockFacts, units_ahead: float, now: dt.datetime) -> dt.datetime:
+    """The moment `units_ahead` units after the start, shifted by the time spent paused."""
+    tz = facts.start.tzinfo or dt.timezone.utc
+    shift = paused_units(cal, facts, now)
+    if facts.unit in SECONDS_PER_UNIT:
+        return facts.start + dt.timedelta(seconds=(units_ahead + shift) * SECONDS_PER_UNIT[facts.unit])
+    days = int(math.ceil(units_ahead + shift))
+    if facts.unit is LimitUnit.WORKDAYS:
+        return _end_of_day(cal.add_working_days(facts.start.date(), days), tz)
+    return _end_of_day(cal.add_calendar_days(facts.start.date(), days), tz)
+
+
+def evaluate(cal: WorkCalendar, facts: ClockFacts, now: dt.datetime, warning_share: float) -> ClockState:
+    """Compute due date, warning level and overdue days of a clock at `now`."""
+    paused = any(p.ended is None for p in facts.pauses)
+    used = used_units(cal, facts, now)
+    total = facts.total
+    if paused:
+        return ClockState(None, None, None, used, total, True, Warning.NONE, 0)
+    due_at = due(cal, facts, total, now)
+    yellow_units = total * warning_share
+    yellow_at = due(cal, facts, yellow_units, now)
+    if facts.unit not in SECONDS_PER_UNIT:
+        # Day clocks turn yellow at the start of the day on which the share is reached.
+        yellow_at = _start_of_day(yellow_at.date(), yellow_at.tzinfo or dt.timezone.utc)
+    if now > due_at:
+        warning = Warning.RED
+        overdue_days = cal.working_days_between(due_at.date(), now.date())
+    elif now >= yellow_at:
+        warning, overdue_days = Warning.YELLOW, 0
+    else:
+        warning, overdue_days = Warning.NONE, 0
+    return ClockState(due_at.date(), due_at, yellow_at, used, total, False, warning, overdue_days)

@@ -1,0 +1,60 @@
+"""Build the WorkCalendar from the database, with a short per-process cache.
+
+Several server and worker processes each keep a copy; a copy is rebuilt when the calendar tables
+change (checked at most every few seconds), so an administrator's correction reaches every
+process quickly without a query per deadline.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+
+from django.db.models import Count, Max
+
+from .calendar import DayKind, WorkCalendar
+
+_lock = threading.Lock()
+_cached: tuple[object, WorkCalendar] | None = None
+_checked_at = 0.0
+CHECK_SECONDS = 5.0
+
+
+def _fingerprint():
+    from bianmin.core.models import CalendarDay, CalendarYear
+
+    years = CalendarYear.objects.aggregate(n=Count("id"), m=Max("updated_at"))
+    days = CalendarDay.objects.aggregate(n=Count("id"), m=Max("id"))
+    return (years["n"], years["m"], days["n"], days["m"])
+
+
+def _build() -> WorkCalendar:
+    from bianmin.core.models import CalendarDay, CalendarYear
+
+    years = frozenset(CalendarYear.objects.values_list("year", flat=True))
+    exceptions: dict[dt.date, DayKind] = {}
+    names: dict[dt.date, str] = {}
+    for date, kind, name in CalendarDay.objects.values_list("date", "kind", "name"):
+        exceptions[date] = DayKind(kind)
+        if name:
+            names[date] = name
+    return WorkCalendar(years=years, exceptions=exceptions, names=names)
+
+
+def get_calendar() -> WorkCalendar:
+    global _cached, _checked_at
+    now = time.monotonic()
+    with _lock:
+        if _cached is not None and now - _checked_at < CHECK_SECONDS:
+            return _cached[1]
+        fp = _fingerprint()
+        if _cached is None or _cached[0] != fp:
+            _cached = (fp, _build())
+        _checked_at = now
+        return _cached[1]
+
+
+def invalidate() -> None:
+    global _cached
+    with _lock:
+        _cached = None

@@ -1,0 +1,59 @@
+"""Roles and what each may do: the one table every permission check reads (SPEC §1)."""
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", _("窗口工作人员")
+    HANDLER = "handler", _("承办单位经办人")
+    MANAGER = "manager", _("中心负责人")
+    AGENT = "agent", _("热线坐席")
+    SUPERVISOR = "supervisor", _("监督人员")
+    ADMIN = "admin", _("系统管理员")
+
+
+class Action(models.TextChoices):
+    VIEW_CASE = "view_case"
+    HANDLE_CASE = "handle_case"  # register, accept, notify, complete at the counter
+    RETURN_RESULT = "return_result"  # a department hands its result back to the window
+    APPROVE_EXTENSION = "approve_extension"
+    MANAGE_SITE = "manage_site"
+    VIEW_SITE = "view_site"
+    UNMASK = "unmask"
+    VIEW_RATINGS = "view_ratings"  # ratings, flags and comments of the units in scope
+    ENTER_RATING = "enter_rating"  # key in a paper rating form
+    MANAGE_DEVICES = "manage_devices"  # register and revoke rating devices
+    ENTER_COMMENT = "enter_comment"  # 综合点评 received by mailbox, hotline, e-mail
+    SURVEY = "survey"  # 监督查评 samples, return visits, third-party assessment imports
+    VIEW_TICKETS = "view_tickets"  # bad-review tickets and appeals of the units in scope
+    HANDLE_TICKET = "handle_ticket"  # verify, resolve, give feedback, close
+    APPROVE_EXCLUSION = "approve_exclusion"  # confirm a mistaken/malicious review; it leaves the statistics
+    FILE_APPEAL = "file_appeal"  # 申诉 against a rating of oneself or one's unit
+    DECIDE_APPEAL = "decide_appeal"  # 复核 at county or city level
+
+
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    # A clerk handles the tickets assigned to them personally and appeals ratings of themselves only
+    # (see rectification.selectors and services.file_appeal), not the whole site's.
+    Role.CLERK: frozenset({Action.VIEW_CASE, Action.HANDLE_CASE, Action.VIEW_SITE, Action.ENTER_RATING}),
+    Role.HANDLER: frozenset({Action.VIEW_CASE, Action.RETURN_RESULT, Action.VIEW_TICKETS, Action.HANDLE_TICKET,
+                             Action.FILE_APPEAL}),
+    Role.MANAGER: frozenset({Action.VIEW_CASE, Action.HANDLE_CASE, Action.VIEW_SITE, Action.MANAGE_SITE,
+                             Action.APPROVE_EXTENSION, Action.UNMASK, Action.VIEW_RATINGS, Action.ENTER_RATING,
+                             Action.MANAGE_DEVICES, Action.ENTER_COMMENT, Action.VIEW_TICKETS,
+                             Action.HANDLE_TICKET, Action.FILE_APPEAL}),
+    Role.AGENT: frozenset({Action.VIEW_SITE, Action.ENTER_COMMENT}),
+    Role.SUPERVISOR: frozenset({Action.VIEW_CASE, Action.VIEW_SITE, Action.APPROVE_EXTENSION, Action.UNMASK,
+                                Action.VIEW_RATINGS, Action.ENTER_COMMENT, Action.SURVEY, Action.VIEW_TICKETS,
+                                Action.APPROVE_EXCLUSION, Action.DECIDE_APPEAL}),
+    Role.ADMIN: frozenset(set(Action.values)),
+}
+
+# Handlers see cases through the department the case was handed to, not through the site.
+DEPARTMENT_SCOPED_ROLES = frozenset({Role.HANDLER})
+
+
+def role_allows(role: str, action: str) -> bool:
+    return action in ROLE_ACTIONS.get(role, frozenset())

@@ -1,0 +1,259 @@
+"""Staff pages of 好差评: the rating panel of a case, paper forms, the ratings list and detail,
+"my ratings" for clerks, and rating devices. They call the same services and selectors as the API.
+
+Rater names and phones are masked in every page; the full values appear only in the response to a
+logged unmask request (SPEC §11).
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from bianmin.cases import selectors as case_selectors
+from bianmin.cases.services import may
+from bianmin.core import timeutil
+from bianmin.core.errors import DomainError, InvalidInput
+from bianmin.core.privacy import log_unmask
+from bianmin.orgs.models import Site, Staff, Window
+from bianmin.orgs.roles import Action as Perm
+from bianmin.orgs.scoping import can, sites_for
+
+from . import eligibility, selectors, services
+from .forms import RatingFilterForm
+from .models import SUGGESTION_KEY, Answer, Channel, Device, Level, Question, Rating, Stage
+from .qr import rating_qr
+
+PAGE_SIZE = 50
+STAGE_LABELS = dict(Stage.choices)
+
+
+# ---------------------------------------------------------------- the case page panel
+
+def case_panel(user, case) -> dict | None:
+    """The 服务评价 panel of a case page: QR code and link, each configured stage rated or not, and
+    whether this user may key in a paper form. None when no stage is configured for rating."""
+    stages = eligibility.configured_stages()
+    if not stages:
+        return None
+    now = timeutil.now()
+    ratings = {r.stage: r for r in Rating.objects.filter(case=case).select_related("entered_by", "device")}
+    rows, open_unrated = [], []
+    for stage in stages:
+        deadline = eligibility.rating_deadline(case, stage)
+        if stage in ratings:
+            state = "rated"
+        elif deadline is None:
+            state = "not_yet"
+        elif now > deadline:
+            state = "expired"
+        else:
+            state = "open"
+            open_unrated.append(stage)
+        rows.append({"stage": stage, "label": STAGE_LABELS[stage], "state": state, "rating": ratings.get(stage),
+                     "deadline": deadline})
+    link = services.rating_link(case)
+    link_deadline = eligibility.rating_deadline(case, link.stage)
+    # Nothing left to rate (each stage rated or its period over): no QR code to hand out.
+    waiting = any(r["state"] in ("open", "not_yet") for r in rows)
+    try:
+        services.refuse_own_case(case, user)
+        own_case = False
+    except DomainError:
+        own_case = True
+    return {
+        "rows": rows, "qr": rating_qr(link, label=_("服务评价二维码")) if waiting else None,
+        "link_ready": link_deadline is not None, "deadline": link_deadline,
+        "period_days": settings.BIANMIN["RATING_PERIOD_DAYS"],
+        "paper_stages": [(s, STAGE_LABELS[s]) for s in open_unrated],
+        "may_enter": bool(open_unrated) and not own_case and may(user, Perm.ENTER_RATING, site=case.site),
+        "own_case": own_case and bool(open_unrated),
+        "levels": Level.choices,
+    }
+
+
+def receipt_qr(case) -> dict:
+    """The QR code printed on a receipt (受理通知书): the link works once the rated stage is reached."""
+    link = services.rating_link(case)
+    return {**rating_qr(link, scale=3, label=_("服务评价二维码")),
+            "ready": eligibility.rating_deadline(case, link.stage) is not None}
+
+
+@login_required
+@require_POST
+def paper_entry(request, case_id: int):
+    """Key in a paper 评价表 for a case (marked as paper and with who entered it)."""
+    from bianmin.cases.views import case_page_response
+
+    case = case_selectors.get_case(request.user, case_id)
+    if case is None:
+        raise Http404
+    try:
+        rating = services.enter_paper_rating(request.user, case=case, level=request.POST.get("level"),
+                                             comment=request.POST.get("comment", ""),
+                                             stage=request.POST.get("stage") or None)
+    except DomainError as exc:
+        return case_page_response(request, case, status=exc.status, paper_error=exc, paper_form=request.POST)
+    messages.success(request, _("已录入纸质评价表：%(level)s") % {"level": rating.get_level_display()})
+    return redirect("workbench:case", case_id=case.pk)
+
+
+# ---------------------------------------------------------------- the ratings list
+
+def _require_view(user) -> None:
+    if not can(user, Perm.VIEW_RATINGS):
+        raise Forbidden
+
+
+@login_required
+def rating_list(request):
+    _require_view(request.user)
+    form = RatingFilterForm(request.GET or None, sites=sites_for(request.user, Perm.VIEW_RATINGS))
+    ratings = selectors.filtered(request.user, form.selector_filters()).select_related("case")
+    page = Paginator(ratings, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "ratings/staff/list.html", {
+        "form": form, "page": page, "can_manage_devices": can(request.user, Perm.MANAGE_DEVICES),
+    })
+
+
+@login_required
+def my_ratings(request):
+    """A clerk's own ratings: read-only, raters masked."""
+    staff = Staff.objects.filter(user=request.user).first()
+    if staff is None:
+        raise Http404
+    ratings = (Rating.objects.filter(staff=staff).select_related("item", "window", "site", "case")
+               .prefetch_related("flags").order_by("-created_at", "-id"))
+    page = Paginator(ratings, PAGE_SIZE).get_page(request.GET.get("page"))
+    counted = ratings.filter(is_default=False, excluded=False)
+    return render(request, "ratings/staff/mine.html", {
+        "page": page, "staff": staff, "total": counted.count(), "bad": counted.filter(is_bad=True).count(),
+    })
+
+
+# ---------------------------------------------------------------- one rating
+
+def _detail_context(request, rating: Rating, **extra) -> dict:
+    answers = [(label, Answer(rating.answers[key]).label) for key, label in Question.choices
+               if rating.answers.get(key) in Answer.values]
+    return {
+        "rating": rating, "answers": answers, "suggestion": rating.answers.get(SUGGESTION_KEY, ""),
+        "flags": list(rating.flags.select_related("reviewed_by", "reviewed_by__staff")),
+        "may_unmask": bool(rating.rater_name or rating.rater_phone) and selectors.may_unmask(request.user, rating),
+        "case_visible": bool(rating.case_id and case_selectors.get_case(request.user, rating.case_id)),
+        **extra,
+    }
+
+
+def _visible_rating(request, rating_id: int) -> Rating:
+    _require_view(request.user)
+    rating = selectors.get_rating(request.user, rating_id)
+    if rating is None:
+        raise Http404
+    return rating
+
+
+@login_required
+def rating_detail(request, rating_id: int):
+    rating = _visible_rating(request, rating_id)
+    return render(request, "ratings/staff/detail.html", _detail_context(request, rating))
+
+
+@never_cache
+@login_required
+@require_POST
+def rating_unmask(request, rating_id: int):
+    """Show the rater's full name and phone in this response only, after logging who asked and why."""
+    rating = _visible_rating(request, rating_id)
+    if not selectors.may_unmask(request.user, rating):
+        raise Forbidden
+    try:
+        log_unmask(request.user, rating, request.POST.get("reason", ""))
+    except DomainError as exc:
+        return render(request, "ratings/staff/detail.html", _detail_context(request, rating, error=exc),
+                      status=exc.status)
+    return render(request, "ratings/staff/detail.html", _detail_context(request, rating, unmasked=True))
+
+
+@login_required
+@require_POST
+def flag_review(request, rating_id: int, flag_id: int):
+    rating = _visible_rating(request, rating_id)
+    flag = rating.flags.filter(pk=flag_id).first()
+    if flag is None:
+        raise Http404
+    try:
+        services.review_flag(request.user, flag, request.POST.get("note", ""))
+    except DomainError as exc:
+        ctx = _detail_context(request, rating, error=exc, failed_flag=flag.pk, form=request.POST)
+        return render(request, "ratings/staff/detail.html", ctx, status=exc.status)
+    messages.success(request, _("已记录核查意见。"))
+    return redirect("ratings:detail", rating_id=rating.pk)
+
+
+# ---------------------------------------------------------------- rating devices
+
+def _managed_site(request, site_id) -> tuple[Site, object]:
+    managed = sites_for(request.user, Perm.MANAGE_DEVICES)
+    site = managed.filter(pk=site_id).first() if str(site_id or "").isdigit() else None
+    site = site or managed.first()
+    if site is None:
+        raise Forbidden
+    return site, managed
+
+
+def _devices_context(site, managed, **extra) -> dict:
+    return {
+        "site": site, "sites": managed,
+        "devices": Device.objects.filter(window__site=site).select_related("window").order_by("-active", "window__number",
+                                                                                               "name"),
+        "windows": Window.objects.filter(site=site).order_by("number"),
+        "kinds": [(Channel.WINDOW_DEVICE, Channel.WINDOW_DEVICE.label), (Channel.HALL_TABLET, Channel.HALL_TABLET.label)],
+        **extra,
+    }
+
+
+@never_cache
+@login_required
+def devices(request):
+    """List a site's rating devices and register new ones (the key is shown once, on the result page)."""
+    site, managed = _managed_site(request, request.POST.get("site") or request.GET.get("site"))
+    if request.method == "POST":
+        window = Window.objects.select_related("site", "site__unit").filter(
+            site=site, pk=request.POST.get("window") if str(request.POST.get("window", "")).isdigit() else 0).first()
+        try:
+            if window is None:
+                raise InvalidInput("请选择本场所的窗口。", "Choose a window of this site.", field="window")
+            device, key = services.register_device(request.user, window=window, name=request.POST.get("name", ""),
+                                                   kind=request.POST.get("kind") or Channel.WINDOW_DEVICE)
+        except DomainError as exc:
+            return render(request, "ratings/staff/devices.html",
+                          _devices_context(site, managed, error=exc, form=request.POST), status=exc.status)
+        return render(request, "ratings/staff/device_key.html", {"device": device, "key": key, "site": site},
+                      status=201)
+    return render(request, "ratings/staff/devices.html", _devices_context(site, managed, form={}))
+
+
+@login_required
+@require_POST
+def device_deactivate(request, device_id: int):
+    managed = sites_for(request.user, Perm.MANAGE_DEVICES)
+    device = (Device.objects.select_related("window", "window__site", "window__site__unit")
+              .filter(pk=device_id, window__site__in=managed).first())
+    if device is None:
+        raise Http404
+    try:
+        services.deactivate_device(request.user, device)
+    except DomainError as exc:
+        messages.error(request, exc.zh)
+    else:
+        messages.success(request, _("评价器“%(name)s”已停用，其密钥立即失效。") % {"name": device.name})
+    return redirect(f"{reverse('ratings:devices')}?site={device.window.site_id}")

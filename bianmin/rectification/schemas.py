@@ -1,0 +1,97 @@
+"""API shapes for tickets and appeals (the rater's contact data never leaves here unmasked)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+
+from .models import Ticket
+
+
+class TicketRow(Schema):
+    id: int
+    number: str
+    source: str
+    rating_id: int | None
+    case_id: int | None
+    assigned_unit: str
+    assigned_unit_id: int
+    assigned_site_id: int | None
+    assignee: str | None
+    status: str
+    outcome: str
+    verify_due: dt.datetime | None
+    rectify_due: dt.datetime | None
+    verify_warning: str
+    rectify_warning: str
+    escalation: int
+    real_name: bool
+    created_at: dt.datetime
+
+
+class EventOut(Schema):
+    action: str
+    from_status: str
+    to_status: str
+    actor: str | None
+    note: str
+    at: dt.datetime
+
+
+class ContactOut(Schema):
+    channel: str
+    reached: bool
+    note: str
+    at: dt.datetime
+
+
+class TicketDetail(TicketRow):
+    outcome_note: str
+    ledger_deadline: dt.date | None
+    feedback_channel: str
+    feedback_text: str
+    feedback_at: dt.datetime | None
+    followup_rating_id: int | None
+    contacts: list[ContactOut]
+    events: list[EventOut]
+
+
+def ticket_row(t: Ticket) -> dict:
+    return {
+        "id": t.pk, "number": t.number, "source": t.source, "rating_id": t.rating_id, "case_id": t.case_id,
+        "assigned_unit": t.assigned_unit.name, "assigned_unit_id": t.assigned_unit_id,
+        "assigned_site_id": t.assigned_site_id, "assignee": t.assignee.get_username() if t.assignee_id else None,
+        "status": t.status, "outcome": t.outcome, "verify_due": t.verify_clock.due_at,
+        "rectify_due": t.rectify_clock.due_at, "verify_warning": t.verify_clock.warning,
+        "rectify_warning": t.rectify_clock.warning, "escalation": t.escalation, "real_name": t.real_name,
+        "created_at": t.created_at,
+    }
+
+
+def ticket_detail(t: Ticket) -> dict:
+    return {
+        **ticket_row(t), "outcome_note": t.outcome_note, "ledger_deadline": t.ledger_deadline,
+        "feedback_channel": t.feedback_channel, "feedback_text": t.feedback_text, "feedback_at": t.feedback_at,
+        "followup_rating_id": t.followup_rating_id,
+        "contacts": [{"channel": c.channel, "reached": c.reached, "note": c.note, "at": c.at} for c in t.contacts.all()],
+        "events": [{"action": e.action, "from_status": e.from_status, "to_status": e.to_status,
+                    "actor": e.actor.get_username() if e.actor_id else None, "note": e.note, "at": e.at}
+                   for e in t.events.select_related("actor")],
+    }
+
+
+class AppealOut(Schema):
+    id: int
+    rating_id: int
+    status: str
+    reason: str
+    decision_reason: str
+    filed_at: dt.datetime
+    decided_at: dt.datetime | None
+    due: dt.datetime | None
+
+
+def appeal_out(a) -> dict:
+    return {"id": a.pk, "rating_id": a.rating_id, "status": a.status, "reason": a.reason,
+            "decision_reason": a.decision_reason, "filed_at": a.filed_at, "decided_at": a.decided_at,
+            "due": a.clock.due_at}

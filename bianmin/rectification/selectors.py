@@ -1,0 +1,62 @@
+"""Read queries for tickets and appeals, scoped to what the signed-in person may see (DESIGN rule 3).
+
+Managers see their site's tickets, handlers their department's, supervisors their region's; a clerk
+sees the tickets assigned to them personally.
+"""
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from bianmin.orgs.roles import Action as Perm
+from bianmin.orgs.scoping import scope_q
+
+from .models import Appeal, Ticket
+
+
+def visible_tickets(user, action: str = Perm.VIEW_TICKETS) -> QuerySet[Ticket]:
+    q = scope_q(user, action, site_field="assigned_site_id", unit_path_field="unit_path",
+                department_path_field="unit_path")
+    if getattr(user, "is_authenticated", False):
+        q |= Q(assignee=user)
+    return Ticket.objects.filter(q)
+
+
+def get_ticket(user, ticket_id: int) -> Ticket | None:
+    return (visible_tickets(user).select_related("rating", "comment", "case", "assigned_unit", "assigned_site",
+                                                 "assignee", "verify_clock", "rectify_clock", "followup_rating")
+            .filter(pk=ticket_id).first())
+
+
+def filtered(user, f: dict) -> QuerySet[Ticket]:
+    qs = visible_tickets(user).select_related("assigned_unit", "assigned_site", "assignee", "verify_clock",
+                                              "rectify_clock", "rating")
+    if f.get("status"):
+        qs = qs.filter(status=f["status"])
+    if f.get("overdue") is True:
+        qs = qs.filter(Q(verify_clock__warning="red", verify_clock__status="running")
+                       | Q(rectify_clock__warning="red", rectify_clock__status="running"))
+    elif f.get("overdue") is False:
+        qs = qs.exclude(Q(verify_clock__warning="red", verify_clock__status="running")
+                        | Q(rectify_clock__warning="red", rectify_clock__status="running"))
+    if f.get("unit"):
+        from bianmin.orgs.models import Unit
+
+        path = Unit.objects.filter(pk=f["unit"]).values_list("path", flat=True).first()
+        qs = qs.filter(unit_path__startswith=path) if path else qs.none()
+    if f.get("outcome"):
+        qs = qs.filter(outcome=f["outcome"])
+    if f.get("date_from"):
+        qs = qs.filter(created_at__date__gte=f["date_from"])
+    if f.get("date_to"):
+        qs = qs.filter(created_at__date__lte=f["date_to"])
+    return qs.order_by("-created_at", "-id")
+
+
+def visible_appeals(user) -> QuerySet[Appeal]:
+    """Appeals a reviewer may decide or a unit filed or is concerned by; the filer always sees their own."""
+    q = scope_q(user, Perm.DECIDE_APPEAL, site_field="rating__site_id", unit_path_field="unit_path")
+    q |= scope_q(user, Perm.FILE_APPEAL, site_field="rating__site_id", unit_path_field="unit_path",
+                 department_path_field="unit_path")
+    if getattr(user, "is_authenticated", False):
+        q |= Q(filed_by=user) | Q(rating__staff__user=user)
+    return Appeal.objects.filter(q).select_related("rating", "filed_by", "decided_by", "clock")

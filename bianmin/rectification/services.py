@@ -1,0 +1,511 @@
+"""Bad-review loop use cases (SPEC §6): the ONLY place a ticket or an appeal changes.
+
+Each action locks the ticket, checks permission and the transition table, changes it, and appends a
+TicketEvent in the same transaction. Nothing here deletes: corrections are new events.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from bianmin.core import clocks, timeutil
+from bianmin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from bianmin.core.inputs import choice, date, text
+from bianmin.core.notify import notify
+from bianmin.core.sequences import next_value
+from bianmin.core.worktime.clock import LimitUnit
+from bianmin.orgs.models import Membership, Unit
+from bianmin.orgs.roles import Action as Perm
+from bianmin.orgs.roles import Role
+from bianmin.orgs.scoping import memberships_for
+from bianmin.ratings.models import Rating
+
+from . import states
+from .models import (
+    ACTION_LABELS,
+    Appeal,
+    Attachment,
+    ContactAttempt,
+    ContactChannel,
+    Escalation,
+    Policy,
+    Source,
+    Ticket,
+    TicketEvent,
+)
+from .states import Action, Outcome, Status
+
+MAX_NOTE = 2000
+MAX_FILE_BYTES = 10 * 1024 * 1024
+ALLOWED_FILE_TYPES = (".jpg", ".jpeg", ".png", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".txt", ".mp3", ".m4a")
+
+
+# ---------------------------------------------------------------- time limits per jurisdiction
+
+@dataclass(frozen=True)
+class Limits:
+    verify: int
+    rectify: int
+    appeal: int
+
+
+def limits_for(unit: Unit) -> Limits:
+    """The nearest policy up the unit tree, else the settings (SPEC §6: settings per jurisdiction)."""
+    ids = [int(p) for p in unit.path.strip("/").split("/") if p]
+    policy = Policy.objects.filter(unit_id__in=ids).select_related("unit").order_by("-unit__path").first()
+    if policy:
+        return Limits(policy.verify_workdays, policy.rectify_workdays, policy.appeal_workdays)
+    cfg = settings.BIANMIN
+    return Limits(cfg["RECTIFY_VERIFY_WORKDAYS"], cfg["RECTIFY_WORKDAYS"], cfg["APPEAL_WORKDAYS"])
+
+
+# ---------------------------------------------------------------- who
+
+def _covers(m: Membership, unit_path: str, site_id: int | None) -> bool:
+    """Does membership `m` reach a ticket of this unit path and site?"""
+    if m.role == Role.HANDLER:  # department staff: through the department tree only
+        return unit_path.startswith(m.unit.path)
+    if m.site_id:
+        return site_id == m.site_id
+    return unit_path.startswith(m.unit.path) or (site_id is not None and _site_path(site_id).startswith(m.unit.path))
+
+
+def _site_path(site_id: int) -> str:
+    from bianmin.orgs.models import Site
+
+    return Site.objects.filter(pk=site_id).values_list("unit__path", flat=True).first() or "~"
+
+
+def may(user, perm: str, ticket: Ticket) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    if perm == Perm.HANDLE_TICKET and ticket.assignee_id == user.pk:
+        return True
+    return any(_covers(m, ticket.unit_path, ticket.assigned_site_id) for m in memberships_for(user, perm))
+
+
+def _require(user, perm: str, ticket: Ticket) -> None:
+    if not may(user, perm, ticket):
+        raise PermissionDenied("您无权办理此整改工单。", "You may not act on this ticket.")
+
+
+def _users_with(role: str, ticket_or_path, site_id: int | None = None):
+    """Active users holding `role` whose scope covers the ticket's unit or site."""
+    path = ticket_or_path if isinstance(ticket_or_path, str) else ticket_or_path.unit_path
+    site_id = site_id if isinstance(ticket_or_path, str) else ticket_or_path.assigned_site_id
+    out = []
+    for m in Membership.objects.filter(role=role, user__is_active=True).select_related("unit", "user"):
+        if _covers(m, path, site_id):
+            out.append(m.user)
+    return out
+
+
+def ticket_link(ticket: Ticket) -> str:
+    return reverse("rectification:ticket", args=[ticket.pk])
+
+
+# ---------------------------------------------------------------- opening
+
+def _record(ticket: Ticket, action: str, actor, from_status: str, note: str = "", data: dict | None = None) -> None:
+    TicketEvent.objects.create(ticket=ticket, action=action, from_status=from_status, to_status=ticket.status,
+                               actor=actor, note=note[:MAX_NOTE], data=data or {}, at=timeutil.now())
+
+
+def _responsible(rating: Rating):
+    """谁办理、谁负责: (unit, site, person) answerable for a rating."""
+    case = rating.case
+    if case is not None:
+        unit = case.handover_department or case.item.accepting_unit
+        return unit, case.site, case.handled_by
+    if rating.department_id:
+        return rating.department, rating.site, getattr(rating.staff, "user", None)
+    if rating.site_id:
+        return rating.site.unit, rating.site, getattr(rating.staff, "user", None)
+    return None, None, None
+
+
+def _open(*, source: str, unit: Unit, site, assignee, real_name: bool, rating=None, comment=None, case=None) -> Ticket:
+    now = timeutil.now()
+    limits = limits_for(unit)
+    ticket = Ticket.objects.create(
+        number=f"ZG{now:%Y%m%d}{next_value(f'ticket-{now:%Y%m%d}'):05d}", source=source, rating=rating,
+        comment=comment, case=case, assigned_unit=unit, assigned_site=site, assignee=assignee,
+        unit_path=unit.path, real_name=real_name, created_at=now,
+        verify_clock=clocks.start_clock(now, limits.verify, LimitUnit.WORKDAYS, "ticket-verify"),
+        rectify_clock=clocks.start_clock(now, limits.rectify, LimitUnit.WORKDAYS, "ticket-rectify"),
+    )
+    _record(ticket, "create", None, "")
+    ticket.status = Status.ASSIGNED
+    ticket.save(update_fields=["status"])
+    _record(ticket, Action.ASSIGN, None, Status.RECEIVED, data={"unit": unit.name,
+                                                                "assignee": assignee.get_username() if assignee else ""})
+    text_ = f"新的差评整改工单 {ticket.number}：请在 {limits.verify} 个工作日内回访核实。"
+    notify({assignee, *_users_with(Role.HANDLER, ticket), *_users_with(Role.MANAGER, ticket)} - {None},
+           text_, ticket_link(ticket))
+    return ticket
+
+
+def open_for_rating(rating: Rating) -> Ticket | None:
+    """Open the ticket of a bad rating (idempotent: the second call finds the first ticket)."""
+    if not rating.is_bad or rating.excluded or rating.is_default or rating.stage == "followup":
+        return None
+    existing = Ticket.objects.filter(rating=rating).first()
+    if existing:
+        return existing
+    rating = Rating.objects.select_related("case__site__unit", "case__item__accepting_unit",
+                                           "case__handover_department", "case__handled_by", "department",
+                                           "site__unit", "staff__user").get(pk=rating.pk)
+    unit, site, person = _responsible(rating)
+    if unit is None:
+        return None  # a rating of the online platform only: nobody to assign; analytics still counts it
+    try:
+        with transaction.atomic():
+            return _open(source=Source.RATING, unit=unit, site=site, assignee=person, real_name=rating.real_name,
+                         rating=rating, case=rating.case)
+    except IntegrityError:  # another worker opened it at the same moment
+        return Ticket.objects.filter(rating=rating).first()
+
+
+def open_for_complaint(comment) -> Ticket | None:
+    """A complaint about a service (综合点评 marked as complaint) with a target unit opens a ticket too."""
+    if not comment.is_complaint:
+        return None
+    unit = comment.target_unit or (comment.target_item.accepting_unit if comment.target_item_id else None)
+    if unit is None:
+        return None
+    existing = Ticket.objects.filter(comment=comment).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            return _open(source=Source.COMPLAINT, unit=unit, site=None, assignee=None,
+                         real_name=bool(comment.contact_phone), comment=comment)
+    except IntegrityError:
+        return Ticket.objects.filter(comment=comment).first()
+
+
+# ---------------------------------------------------------------- transitions
+
+def _lock(ticket_id: int) -> Ticket:
+    ticket = (Ticket.objects.select_for_update(of=("self",))
+              .select_related("verify_clock", "rectify_clock", "rating", "assigned_unit").filter(pk=ticket_id).first())
+    if ticket is None:
+        raise NotFound("整改工单不存在。", "No such ticket.")
+    return ticket
+
+
+def _target(ticket: Ticket, act: Action, outcome: Outcome | None = None) -> Status:
+    try:
+        return states.target_of(act, Status(ticket.status), outcome)
+    except states.IllegalTransition:
+        raise Conflict(f"当前状态下不能“{ACTION_LABELS[act]}”。",
+                       f"'{act.value}' is not allowed while the ticket is {ticket.status}.", code="illegal_transition") from None
+
+
+def transition(ticket_id: int, action: str, actor, data: dict | None = None) -> Ticket:
+    try:
+        act = Action(action)
+    except ValueError:
+        raise NotFound("没有这个操作。", f"Unknown action: {str(action)[:40]}.") from None
+    if act not in HANDLERS:
+        raise NotFound("没有这个操作。", f"Unknown action: {act.value}.")
+    if not isinstance(data or {}, dict):
+        raise InvalidInput("请求内容应为对象。", "The body must be a JSON object.")
+    with transaction.atomic():
+        ticket = _lock(ticket_id)
+        return HANDLERS[act](ticket, actor, data or {})
+
+
+def _note(data: dict, key: str = "note", required: bool = False) -> str:
+    return text(data, key, "说明", "Note", required=required, max_len=MAX_NOTE)
+
+
+def _verify(ticket: Ticket, actor, data: dict) -> Ticket:
+    _require(actor, Perm.HANDLE_TICKET, ticket)
+    target = _target(ticket, Action.VERIFY)
+    channel = choice(data, "channel", ContactChannel, "联系方式", "contact channel")
+    reached = data.get("reached")
+    if not isinstance(reached, bool):
+        raise InvalidInput("请说明是否联系上评价人。", "reached must be true or false.", field="reached")
+    note = _note(data)
+    now = timeutil.now()
+    ContactAttempt.objects.create(ticket=ticket, channel=channel, reached=reached, note=note, by=actor, at=now)
+    before = ticket.status
+    ticket.status = target
+    fields = ["status"]
+    if ticket.verified_at is None:
+        # The duty to verify is met by the first recorded attempt; reaching the rater is counted apart.
+        ticket.verified_at = now
+        clocks.stop(ticket.verify_clock, now)
+        fields.append("verified_at")
+    if reached and not ticket.reached:
+        ticket.reached = True
+        fields.append("reached")
+    ticket.save(update_fields=fields)
+    _record(ticket, Action.VERIFY, actor, before, note, {"channel": channel, "reached": reached})
+    return ticket
+
+
+def _resolve(ticket: Ticket, actor, data: dict) -> Ticket:
+    _require(actor, Perm.HANDLE_TICKET, ticket)
+    raw = data.get("outcome")
+    if raw not in [o.value for o in Outcome]:
+        raise InvalidInput("请选择处理方式（立行立改、限期整改、解释说明、误评/恶意差评）。",
+                           "outcome must be rectified_now, ledger, explained or malicious.", field="outcome")
+    outcome = Outcome(raw)
+    target = _target(ticket, Action.RESOLVE, outcome)
+    note = _note(data, required=True)
+    deadline = None
+    if outcome == Outcome.LEDGER:
+        deadline = date(data, "deadline", "整改期限", "Deadline")
+        if deadline < timeutil.today():
+            raise InvalidInput("整改期限不能早于今天。", "The deadline cannot be in the past.", field="deadline")
+    if outcome == Outcome.MALICIOUS and ticket.source != Source.RATING:
+        raise InvalidInput("只有评价可认定为误评或恶意差评。", "Only a rating can be found mistaken or malicious.",
+                           field="outcome")
+    before = ticket.status
+    ticket.status, ticket.outcome, ticket.outcome_note, ticket.ledger_deadline = target, outcome, note, deadline
+    fields = ["status", "outcome", "outcome_note", "ledger_deadline"]
+    if target == Status.RESOLVED:
+        ticket.resolved_at = timeutil.now()
+        fields.append("resolved_at")
+    ticket.save(update_fields=fields)
+    _record(ticket, Action.RESOLVE, actor, before, note,
+            {"outcome": outcome.value, "deadline": deadline.isoformat() if deadline else None})
+    if outcome == Outcome.MALICIOUS:
+        notify(_users_with(Role.SUPERVISOR, ticket), f"整改工单 {ticket.number} 申请认定为误评/恶意差评，请审核。",
+               ticket_link(ticket))
+    return ticket
+
+
+def _progress(ticket: Ticket, actor, data: dict) -> Ticket:
+    _require(actor, Perm.HANDLE_TICKET, ticket)
+    _target(ticket, Action.PROGRESS)
+    _record(ticket, Action.PROGRESS, actor, ticket.status, _note(data, required=True))
+    return ticket
+
+
+def _rectified(ticket: Ticket, actor, data: dict) -> Ticket:
+    _require(actor, Perm.HANDLE_TICKET, ticket)
+    target = _target(ticket, Action.RECTIFIED)
+    before = ticket.status
+    ticket.status, ticket.resolved_at = target, timeutil.now()
+    ticket.save(update_fields=["status", "resolved_at"])
+    _record(ticket, Action.RECTIFIED, actor, before, _note(data, required=True))
+    return ticket
+
+
+def _approve_exclusion(ticket: Ticket, actor, data: dict) -> Ticket:
+    _require(actor, Perm.APPROVE_EXCLUSION, ticket)
+    target = _target(ticket, Action.APPROVE_EXCLUSION)
+    note = _note(data)
+    before = ticket.status
+    ticket.status, ticket.resolved_at, ticket.exclusion_approved_by = target, timeutil.now(), actor
+    ticket.save(update_fields=["status", "resolved_at", "exclusion_approved_by"])
+    exclude_rating(ticket.rating, "误评/恶意差评（经审核）")
+    _record(ticket, Action.APPROVE_EXCLUSION, actor, before, note)
+    # The management agency (the supervisors over this unit) is told that a rating left the statistics.
+    notify(_users_with(Role.SUPERVISOR, ticket), f"评价 #{ticket.rating_id} 经审核认定为误评/恶意差评，已不计入统计。",
+           ticket_link(ticket))
+    return ticket
+
+
+def _reject_exclusion(ticket: Ticket, actor, data: dict) -> Ticket:
+    _require(actor, Perm.APPROVE_EXCLUSION, ticket)
+    target = _target(ticket, Action.REJECT_EXCLUSION)
+    note = _note(data, required=True)
+    before = ticket.status
+    ticket.status, ticket.outcome = target, ""
+    ticket.save(update_fields=["status", "outcome"])
+    _record(ticket, Action.REJECT_EXCLUSION, actor, before, note)
+    notify([ticket.assignee, *_users_with(Role.MANAGER, ticket)], f"整改工单 {ticket.number} 的误评认定未获批准，请继续整改。",
+           ticket_link(ticket))
+    return ticket
+
+
+def _feedback(ticket: Ticket, actor, data: dict) -> Ticket:
+    _require(actor, Perm.HANDLE_TICKET, ticket)
+    target = _target(ticket, Action.FEEDBACK)
+    channel = choice(data, "channel", ContactChannel, "反馈方式", "feedback channel")
+    message = text(data, "message", "反馈内容", "Message", max_len=MAX_NOTE)
+    now = timeutil.now()
+    before = ticket.status
+    ticket.status, ticket.feedback_channel, ticket.feedback_text, ticket.feedback_at = target, channel, message, now
+    ticket.save(update_fields=["status", "feedback_channel", "feedback_text", "feedback_at"])
+    if ticket.rectify_clock.status != "stopped":
+        clocks.stop(ticket.rectify_clock, now)
+    _record(ticket, Action.FEEDBACK, actor, before, message, {"channel": channel})
+    return ticket
+
+
+def _close(ticket: Ticket, actor, data: dict) -> Ticket:
+    _require(actor, Perm.HANDLE_TICKET, ticket)
+    if not ticket.feedback_at:
+        raise Conflict("尚未向评价人反馈，不能办结。", "Feedback to the rater must be recorded before closing.",
+                       code="feedback_required")
+    target = _target(ticket, Action.CLOSE)
+    before = ticket.status
+    ticket.status, ticket.closed_at = target, timeutil.now()
+    ticket.save(update_fields=["status", "closed_at"])
+    _record(ticket, Action.CLOSE, actor, before, _note(data))
+    return ticket
+
+
+def attach(ticket_id: int, actor, uploaded) -> Attachment:
+    with transaction.atomic():
+        ticket = _lock(ticket_id)
+        _require(actor, Perm.HANDLE_TICKET, ticket)
+        _target(ticket, Action.ATTACH)
+        attachment = _store_file(uploaded, actor, ticket=ticket)
+        _record(ticket, Action.ATTACH, actor, ticket.status, attachment.name)
+        return attachment
+
+
+def _store_file(uploaded, actor, **owner) -> Attachment:
+    if uploaded is None:
+        raise InvalidInput("请选择文件。", "Choose a file.", field="file")
+    name = (uploaded.name or "file")[-200:]
+    if uploaded.size > MAX_FILE_BYTES:
+        raise InvalidInput("文件过大（最大 10 MB）。", "File too large (max 10 MB).", field="file")
+    if not name.lower().endswith(ALLOWED_FILE_TYPES):
+        raise InvalidInput("文件类型不支持（可上传图片、PDF、Office 文档、录音）。",
+                           "Unsupported file type (images, PDF, Office documents, audio).", field="file")
+    return Attachment.objects.create(file=uploaded, name=name, size=uploaded.size, uploaded_by=actor, **owner)
+
+
+HANDLERS = {
+    Action.VERIFY: _verify, Action.RESOLVE: _resolve, Action.PROGRESS: _progress, Action.RECTIFIED: _rectified,
+    Action.APPROVE_EXCLUSION: _approve_exclusion, Action.REJECT_EXCLUSION: _reject_exclusion,
+    Action.FEEDBACK: _feedback, Action.CLOSE: _close,
+}
+
+
+# ---------------------------------------------------------------- follow-up rating, escalation (system)
+
+def exclude_rating(rating: Rating, reason: str) -> None:
+    """Take a rating out of every statistic (kept and visible, marked with the reason)."""
+    Rating.objects.filter(pk=rating.pk).update(excluded=True, excluded_reason=reason[:200])
+    rating.excluded, rating.excluded_reason = True, reason[:200]
+
+
+def followup_received(ticket_id: int, followup: Rating) -> Ticket:
+    """The rater's one follow-up (追评): a good one closes the ticket, a bad one reopens and escalates it."""
+    with transaction.atomic():
+        ticket = _lock(ticket_id)
+        if ticket.followup_rating_id:
+            return ticket
+        ticket.followup_rating = followup
+        before = ticket.status
+        if followup.is_bad:
+            ticket.status = states.target_of(Action.REOPEN, Status(ticket.status))
+            ticket.reopened += 1
+            ticket.closed_at = None
+            ticket.save(update_fields=["followup_rating", "status", "reopened", "closed_at"])
+            _record(ticket, Action.REOPEN, None, before, "追评仍为不满意，重新办理", {"followup": followup.pk})
+            _escalate(ticket, "追评仍为不满意")
+        else:
+            if ticket.status == Status.ANSWERED:
+                ticket.status, ticket.closed_at = Status.CLOSED, timeutil.now()
+            ticket.save(update_fields=["followup_rating", "status", "closed_at"])
+            _record(ticket, "followup", None, before, "评价人追评：" + followup.get_level_display(),
+                    {"followup": followup.pk})
+        return ticket
+
+
+def _escalate(ticket: Ticket, why: str) -> None:
+    """One step up: centre manager first, then the county supervisor. Recorded and notified."""
+    if ticket.escalation >= Escalation.SUPERVISOR:
+        return
+    ticket.escalation += 1
+    ticket.save(update_fields=["escalation"])
+    level = Escalation(ticket.escalation)
+    _record(ticket, Action.ESCALATE, None, ticket.status, why, {"level": int(level)})
+    role = Role.MANAGER if level == Escalation.MANAGER else Role.SUPERVISOR
+    targets = _users_with(role, ticket)
+    if role == Role.MANAGER and not targets:  # a department ticket without a centre: go straight up
+        targets = _users_with(Role.SUPERVISOR, ticket)
+    notify(targets, f"督办：整改工单 {ticket.number}（{why}）", ticket_link(ticket))
+
+
+def escalate(ticket_id: int, why: str) -> Ticket:
+    with transaction.atomic():
+        ticket = _lock(ticket_id)
+        _escalate(ticket, why)
+        return ticket
+
+
+# ---------------------------------------------------------------- appeals
+
+def file_appeal(actor, rating: Rating, *, reason, files=()) -> Appeal:
+    """The rated staff member, or someone answerable for the rated unit, contests a rating once."""
+    reason = text({"reason": reason}, "reason", "申诉理由", "Reason", max_len=MAX_NOTE)
+    own = rating.staff_id and getattr(rating.staff, "user_id", None) == actor.pk
+    scope_ticket = Ticket(unit_path=(_responsible(rating)[0] or Unit(path="~")).path, assigned_site_id=rating.site_id)
+    if not (own or may(actor, Perm.FILE_APPEAL, scope_ticket)):
+        raise PermissionDenied("只有被评价的工作人员或其单位可以申诉。", "Only the rated person or unit may appeal.")
+    if rating.excluded:
+        raise Conflict("该评价已不计入统计，无需申诉。", "This rating is already excluded.", code="already_excluded")
+    if Appeal.objects.filter(rating=rating).exists():
+        raise Conflict("同一评价只能申诉一次。", "A rating can be appealed only once.", code="already_appealed")
+    now = timeutil.now()
+    limits = limits_for(_responsible(rating)[0] or Unit(path="/"))
+    try:
+        with transaction.atomic():
+            appeal = Appeal.objects.create(
+                rating=rating, filed_by=actor, unit_path=scope_ticket.unit_path, reason=reason, filed_at=now,
+                clock=clocks.start_clock(now, limits.appeal, LimitUnit.WORKDAYS, "appeal"))
+            for f in files:
+                _store_file(f, actor, appeal=appeal)
+    except IntegrityError:
+        raise Conflict("同一评价只能申诉一次。", "A rating can be appealed only once.", code="already_appealed") from None
+    notify(reviewers_for(appeal), f"新的申诉复核：评价 #{rating.pk}", reverse("rectification:appeals"))
+    return appeal
+
+
+def reviewers_for(appeal: Appeal):
+    """Supervisors at county or city level whose scope covers the rating (never the filer)."""
+    out = []
+    for m in Membership.objects.filter(role=Role.SUPERVISOR, user__is_active=True).select_related("unit", "user"):
+        if m.unit.level in (Unit.Level.COUNTY, Unit.Level.CITY, Unit.Level.PROVINCE) and \
+                appeal.unit_path.startswith(m.unit.path) and m.user_id != appeal.filed_by_id:
+            out.append(m.user)
+    return out
+
+
+def decide_appeal(actor, appeal_id: int, *, decision, reason) -> Appeal:
+    with transaction.atomic():
+        appeal = (Appeal.objects.select_for_update(of=("self",)).select_related("rating", "clock")
+                  .filter(pk=appeal_id).first())
+        if appeal is None:
+            raise NotFound("申诉不存在。", "No such appeal.")
+        if actor.pk == appeal.filed_by_id or not (actor.is_superuser or actor in reviewers_for(appeal)):
+            raise PermissionDenied("只有县级或市级复核人员可以复核（且不能复核本人的申诉）。",
+                                   "Only a county or city reviewer other than the filer may decide.")
+        if decision not in (Appeal.Status.UPHELD, Appeal.Status.DISMISSED):
+            raise InvalidInput("请选择复核结论：申诉成立或驳回。", "decision must be upheld or dismissed.", field="decision")
+        reason = text({"reason": reason}, "reason", "复核意见", "Reason", max_len=MAX_NOTE)
+        if appeal.status != Appeal.Status.PENDING:
+            raise Conflict("该申诉已复核。", "This appeal has already been decided.", code="already_decided")
+        now = timeutil.now()
+        appeal.status, appeal.decided_by, appeal.decision_reason, appeal.decided_at = decision, actor, reason, now
+        appeal.save(update_fields=["status", "decided_by", "decision_reason", "decided_at"])
+        clocks.stop(appeal.clock, now)
+        if decision == Appeal.Status.UPHELD:
+            exclude_rating(appeal.rating, f"申诉成立：{reason}"[:200])
+        ticket = Ticket.objects.filter(rating=appeal.rating).first()
+        if ticket:
+            _record(ticket, "appeal", actor, ticket.status,
+                    f"申诉复核：{'申诉成立' if decision == Appeal.Status.UPHELD else '申诉驳回'}。{reason}",
+                    {"appeal": appeal.pk, "decision": decision})
+        # Both sides see the decision.
+        notify([appeal.filed_by], f"您的申诉（评价 #{appeal.rating_id}）已复核：{appeal.get_status_display()}",
+               reverse("rectification:appeals"))
+        return appeal
+
+
+def due_dates(ticket: Ticket) -> tuple[dt.datetime | None, dt.datetime | None]:
+    return ticket.verify_clock.due_at, ticket.rectify_clock.due_at

@@ -1,0 +1,221 @@
+"""Settings for bianmin, driven by environment variables.
+
+Everything a deployment changes comes from the environment so the same code runs the
+embedded single-site SQLite set-up and a PostgreSQL cluster with several workers.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("BIANMIN_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, str(int(default))).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+
+
+def _secret_key() -> str:
+    """Use SECRET_KEY from the environment, else a key generated once and kept in var/.
+
+    A generated file key keeps sessions valid across restarts on a single machine without
+    ever shipping a fixed key in the repository.
+    """
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("DEBUG", False)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "ninja",
+    "bianmin.core",
+    "bianmin.orgs",
+    "bianmin.catalog",
+    "bianmin.cases",
+    "bianmin.ratings",
+    "bianmin.rectification",
+    "bianmin.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "bianmin.core.middleware.ApiErrorMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "bianmin.core.language.ChosenLanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bianmin.core.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "bianmin.urls"
+WSGI_APPLICATION = "bianmin.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "bianmin" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "bianmin.core.context_processors.workbench",
+            ],
+            "builtins": ["bianmin.core.templatetags.privacy"],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'bianmin.sqlite3'}"),
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers work while the single writer commits; IMMEDIATE transactions avoid
+    # the "database is locked" upgrade deadlock when several threads write at once.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # A new connection per request unless CONN_MAX_AGE is set: `make run`'s development server starts a thread per
+    # request, so keeping connections buys nothing there. Under gunicorn set CONN_MAX_AGE=60: a new SQLite
+    # connection re-reads the whole schema: 40-110 % more CPU for a rating request (docs/benchmarks.md).
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "0"))
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workbench:home"
+LOGOUT_REDIRECT_URL = "portal:home"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "bianmin" / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "bianmin" / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# Request size limits: oversized input is refused with a clear error before it is parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", 1_000_000))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and env_bool("HTTPS", False))
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"mask_pii": {"()": "bianmin.core.masking.MaskPersonalDataFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_pii"]}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}
+
+# Business settings: defaults from SPEC.md; each can be overridden by environment.
+BIANMIN = {
+    # Share of a time limit used at which a deadline turns yellow (SPEC §3).
+    "WARNING_SHARE": float(os.environ.get("BIANMIN_WARNING_SHARE", "0.8")),
+    # 即办件 must be finished on the spot within this many minutes (S002:L549).
+    "INSTANT_LIMIT_MINUTES": int(os.environ.get("BIANMIN_INSTANT_LIMIT_MINUTES", "30")),
+    # Working days before the committed date by which a department returns its result (S002:L1115).
+    "HANDOVER_RETURN_DAYS_BEFORE_DUE": 1,
+    # Lifetime of API bearer tokens, in hours.
+    "API_TOKEN_HOURS": int(os.environ.get("BIANMIN_API_TOKEN_HOURS", "12")),
+    # Public site address used in printed documents and QR links.
+    "PUBLIC_URL": os.environ.get("BIANMIN_PUBLIC_URL", "http://127.0.0.1:8000"),
+    # Failed sign-ins allowed per username and address within LOGIN_WINDOW_SECONDS.
+    "LOGIN_MAX_FAILURES": int(os.environ.get("BIANMIN_LOGIN_MAX_FAILURES", "5")),
+    "LOGIN_WINDOW_SECONDS": int(os.environ.get("BIANMIN_LOGIN_WINDOW_SECONDS", "900")),
+    # 好差评 (SPEC §5). Stages at which a case can be rated: any of receive, accept, complete.
+    "RATING_STAGES": env_list("BIANMIN_RATING_STAGES", "complete"),
+    # A case can still be rated this many calendar days after the stage (补充评价 period).
+    "RATING_PERIOD_DAYS": int(os.environ.get("BIANMIN_RATING_PERIOD_DAYS", "7")),
+    # Unrated cases get an invitation this many calendar days after completion.
+    "RATING_INVITE_AFTER_DAYS": int(os.environ.get("BIANMIN_RATING_INVITE_AFTER_DAYS", "3")),
+    # Write a "default good rating" when the period ends unrated. Off: the policy discourages it, and
+    # when on these rows are counted apart and never mixed into satisfaction.
+    "DEFAULT_GOOD_RATINGS": env_bool("BIANMIN_DEFAULT_GOOD_RATINGS", False),
+    # 监督查评: share of raters drawn for return-visit surveys.
+    "SURVEY_SAMPLE_RATE": float(os.environ.get("BIANMIN_SURVEY_SAMPLE_RATE", "0.05")),
+    # Honesty checks: more than DEVICE_BURST_COUNT ratings from one device within DEVICE_BURST_SECONDS,
+    # more than PHONE_BURST_COUNT from one phone within PHONE_BURST_SECONDS, or two ratings at one
+    # window within WINDOW_RAPID_SECONDS of each other are flagged for supervisors.
+    "DEVICE_BURST_COUNT": int(os.environ.get("BIANMIN_DEVICE_BURST_COUNT", "5")),
+    "DEVICE_BURST_SECONDS": int(os.environ.get("BIANMIN_DEVICE_BURST_SECONDS", "120")),
+    "PHONE_BURST_COUNT": int(os.environ.get("BIANMIN_PHONE_BURST_COUNT", "3")),
+    "PHONE_BURST_SECONDS": int(os.environ.get("BIANMIN_PHONE_BURST_SECONDS", "3600")),
+    "WINDOW_RAPID_SECONDS": int(os.environ.get("BIANMIN_WINDOW_RAPID_SECONDS", "10")),
+    # Text messages: "console" prints them (masked), "file" appends them to var/sms.log (masked),
+    # or a dotted path to a class with send(phone, text).
+    "SMS_BACKEND": os.environ.get("BIANMIN_SMS_BACKEND", "console"),
+    # Bad-review loop (SPEC §6), defaults where a jurisdiction has no rectification Policy of its own:
+    # contact the rater within VERIFY, rectify and answer within RECTIFY, decide appeals within APPEAL
+    # working days. An overdue ticket goes to the centre manager, and after ESCALATE_AFTER more working
+    # days still overdue, to the county supervisor.
+    "RECTIFY_VERIFY_WORKDAYS": int(os.environ.get("BIANMIN_RECTIFY_VERIFY_WORKDAYS", "1")),
+    "RECTIFY_WORKDAYS": int(os.environ.get("BIANMIN_RECTIFY_WORKDAYS", "15")),
+    "APPEAL_WORKDAYS": int(os.environ.get("BIANMIN_APPEAL_WORKDAYS", "5")),
+    "ESCALATE_AFTER_WORKDAYS": int(os.environ.get("BIANMIN_ESCALATE_AFTER_WORKDAYS", "1")),
+    # Public endpoints (rating submission, portal comments): requests per minute per address.
+    "PUBLIC_RATE_PER_MINUTE": int(os.environ.get("BIANMIN_PUBLIC_RATE_PER_MINUTE", "120")),
+}

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from bianmin.api import api
+from bianmin.core.views import LoginView
+
+urlpatterns = [
+    path("", include("bianmin.portal.urls")),
+    # /comments/… (citizens) and /workbench/{comments,assessments,surveys}/… (staff)
+    path("", include("bianmin.ratings.feedback_urls")),
+    path("workbench/ratings/", include("bianmin.ratings.staff_urls")),
+    path("workbench/tickets/", include("bianmin.rectification.urls")),
+    path("workbench/", include("bianmin.cases.urls")),
+    path("r/", include("bianmin.ratings.urls")),
+    path("followup/", include("bianmin.rectification.followup_urls")),
+    path("device/", include("bianmin.ratings.device_urls")),
+    path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "bianmin.core.views.bad_request"
+handler403 = "bianmin.core.views.forbidden"
+handler404 = "bianmin.core.views.not_found"
+handler500 = "bianmin.core.views.server_error"

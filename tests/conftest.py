@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from .world import build_world
+
+
+@pytest.fixture(autouse=True)
+def fresh_calendar_cache():
+    """Each test sees the calendar of its own database state, not one cached by an earlier test."""
+    from bianmin.core.worktime import loader
+
+    loader.invalidate()
+    yield
+    loader.invalidate()
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def client_for():
+    """client_for(user) → a Django test client signed in as that user (None → anonymous)."""
+
+    def make(user=None) -> Client:
+        client = Client(HTTP_HOST="localhost")
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_for(db):
+    """api_for(user) → a test client whose requests carry a bearer token for that user."""
+    from bianmin.core.auth import issue_token
+
+    def make(user=None) -> Client:
+        if user is None:
+            return Client(HTTP_HOST="localhost")
+        token, _ = issue_token(user)
+        return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    return make
+
+
+@pytest.fixture
+def set_now(monkeypatch):
+    """set_now(datetime) moves the services' clock (bianmin.core.timeutil) to that moment."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from bianmin.core import timeutil
+
+    def move(value: dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+        monkeypatch.setattr(timeutil, "now", lambda: value)
+        return value
+
+    return move

@@ -1,0 +1,25 @@
+"""Helpers for bad-review loop tests: a bad rating of a finished case, ticket actions through the API."""
+import json
+
+from bianmin.ratings import services as rating_services
+from bianmin.rectification.models import Ticket
+
+from .rating_helpers import finished_case
+
+
+def bad_rating(world, level="very_dissatisfied", phone="13812345678", anonymous=False):
+    case = finished_case(world, phone=phone)
+    link = rating_services.rating_link(case)
+    rating, _ = rating_services.submit_with_token(link.token, level=level, comment="办事太慢", anonymous=anonymous)
+    return rating
+
+
+def ticket_of(rating):
+    return Ticket.objects.get(rating=rating)
+
+
+def do(client, ticket, action, body=None, expect=200):
+    r = client.post(f"/api/v1/rectifications/{ticket.pk}/{action}", data=json.dumps(body or {}),
+                    content_type="application/json")
+    assert r.status_code == expect, r.content.decode()
+    return r.json()
