@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from bianmin.api import api
 from bianmin.core.views import LoginView
+from bianmin.core.views_notifications import notifications
 
 urlpatterns = [
     path("", include("bianmin.portal.urls")),
@@ -11,6 +12,7 @@ urlpatterns = [
     path("", include("bianmin.ratings.feedback_urls")),
     path("workbench/ratings/", include("bianmin.ratings.staff_urls")),
     path("workbench/tickets/", include("bianmin.rectification.urls")),
+    path("workbench/notifications/", notifications, name="notifications"),
     path("workbench/", include("bianmin.cases.urls")),
     path("r/", include("bianmin.ratings.urls")),
     path("followup/", include("bianmin.rectification.followup_urls")),

@@ -24,6 +24,8 @@ from bianmin.demo import cases as demo_cases
 from bianmin.orgs.models import Membership, Site, Staff, Unit, Window, WindowPost
 from bianmin.orgs.roles import Action, Role
 from bianmin.orgs.scoping import sites_for
+from bianmin.ratings.models import Rating
+from bianmin.rectification.models import Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +56,7 @@ def load_demo_at(moment: dt.datetime) -> str:
 def snapshot() -> dict[str, int]:
     models = [Unit, Site, Window, Staff, WindowPost, Membership, Item, Condition, Material, GuideVersion,
               get_user_model(), Window.items.through, Window.departments.through,
-              Case, CaseEvent, Notice, FirstContact, JointTask, Clock, ClockEvent]
+              Case, CaseEvent, Notice, FirstContact, JointTask, Clock, ClockEvent, Rating, Ticket, TicketEvent]
     return {m._meta.label: m.objects.count() for m in models}
 
 
@@ -333,3 +335,35 @@ def test_demo_skips_cases_when_the_calendar_does_not_cover_today():
     out = load_demo_at(dt.datetime(2031, 3, 4, 10, 0))
     assert "工作日历未包含 2031 年" in out and "演示办件 0" in out
     assert not Case.objects.exists() and Item.objects.count() >= 60
+
+
+# ---------------------------------------------------------------- demo ratings and bad-review tickets
+
+def test_demo_ratings_leave_the_newest_cases_for_the_visitor_to_rate(demo):
+    finished = list(Case.objects.filter(status="completed").order_by("completed_at", "id"))
+    rated = set(Rating.objects.filter(stage="complete").values_list("case_id", flat=True))
+    assert rated and all(c.pk not in rated for c in finished[-3:])
+    assert "好差评" in demo and "留待您亲自评价" in demo
+
+
+def test_demo_bad_reviews_show_each_stage_of_the_loop(demo):
+    bad = Rating.objects.filter(level__in=["dissatisfied", "very_dissatisfied"], stage="complete")
+    assert bad.count() == Ticket.objects.count() >= 3
+    statuses = set(Ticket.objects.values_list("status", flat=True))
+    assert {"closed", "answered", "rectifying"} <= statuses
+    closed = Ticket.objects.get(status="closed")
+    assert closed.followup_rating is not None and closed.feedback_text
+    # Every step is in the history, at the moment it happened, after the rating.
+    for ticket in Ticket.objects.all():
+        events = list(TicketEvent.objects.filter(ticket=ticket).order_by("at", "id"))
+        assert events[0].action == "create" and all(e.at >= ticket.created_at for e in events)
+        assert all(e.at <= timezone.make_aware(DEMO_NOW) for e in events)
+
+
+def test_demo_loading_sends_no_text_messages(settings):
+    from bianmin.core import sms
+
+    settings.BIANMIN = {**settings.BIANMIN, "SMS_BACKEND": "memory"}
+    sms.outbox.clear()
+    load_demo_at(DEMO_NOW)
+    assert Ticket.objects.filter(feedback_at__isnull=False).exists() and sms.outbox == []

@@ -86,6 +86,9 @@ def test_bad_follow_up_reopens_and_escalates(world, api_for, set_now):
     rating_services.submit_with_token(followups.token_for(ticket), level="dissatisfied")
     ticket.refresh_from_db()
     assert ticket.status == "verifying" and ticket.reopened == 1 and ticket.escalation == 1
+    # The reopened ticket runs on fresh limits: contact again within 1 working day (Mon 23 Nov), answer in 15.
+    assert ticket.verify_clock.status == "running" and ticket.rectify_clock.status == "running"
+    assert timezone.localtime(ticket.verify_clock.due_at).date() == dt.date(2026, 11, 23)
     assert Notification.objects.filter(user=world.manager_a, text__contains="督办").exists()
     # The follow-up itself opens no second ticket.
     assert Ticket.objects.count() == 1
@@ -172,6 +175,17 @@ def test_complaint_comment_opens_a_ticket_for_the_target_unit(world):
     ticket = open_for_complaint(comment)
     assert ticket.source == "complaint" and ticket.assigned_unit == world.civil_affairs and ticket.real_name
     assert open_for_complaint(comment) == ticket
+
+
+def test_complaint_entered_by_staff_opens_a_ticket_at_once_and_a_plain_comment_does_not(world):
+    from bianmin.ratings import comments
+    from bianmin.rectification.models import Ticket
+
+    complaint = comments.add_comment(world.manager_a, source="mailbox", text="办事要跑三次", is_complaint=True,
+                                     target_unit=world.civil_affairs)
+    praise = comments.add_comment(world.manager_a, source="mailbox", text="服务很好", target_unit=world.civil_affairs)
+    assert Ticket.objects.get(comment=complaint).assigned_unit == world.civil_affairs
+    assert not Ticket.objects.filter(comment=praise).exists()
 
 
 def test_worker_opens_tickets_the_hook_missed(world):

@@ -58,6 +58,7 @@ def test_subtract_working_days_skips_holidays(cal):
     assert cal.subtract_working_days(D(2026, 10, 8), 1) == D(2026, 9, 30)
 
 
+@pytest.mark.real_calendar
 def test_year_outside_the_calendar_is_an_error_not_a_guess(cal):
     with pytest.raises(CalendarNotCovered):
         cal.add_working_days(D(2026, 12, 20), 15)  # runs into 2027, not yet published
@@ -65,6 +66,7 @@ def test_year_outside_the_calendar_is_an_error_not_a_guess(cal):
         cal.kind(D(2003, 5, 1))
 
 
+@pytest.mark.real_calendar
 def test_admin_added_year_is_used(db):
     from bianmin.core.models import CalendarDay, CalendarYear
     from bianmin.core.worktime import loader

@@ -48,8 +48,15 @@ def sweep_deadlines() -> int:
     return red + yellow
 
 
+def remind_calendar() -> int:
+    from .worktime.reminder import remind_next_year
+
+    return remind_next_year()
+
+
 JOBS: list[tuple[str, Callable[[], int]]] = [
     ("deadlines", sweep_deadlines),
+    ("calendar_reminder", remind_calendar),
 ]
 
 

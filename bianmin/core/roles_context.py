@@ -6,6 +6,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from bianmin.orgs.roles import Action
 from bianmin.orgs.scoping import can
 
+from .notify import unread_count
+
 
 def workbench_context(request) -> dict:
     user = getattr(request, "user", None)
@@ -21,6 +23,11 @@ def workbench_context(request) -> dict:
         # 综合点评: read in scope (VIEW_RATINGS) or enter what came by mailbox/hotline (ENTER_COMMENT).
         "can_read_comments": can(user, Action.VIEW_RATINGS) or can(user, Action.ENTER_COMMENT),
         "can_survey": can(user, Action.SURVEY),
+        "can_view_tickets": can(user, Action.VIEW_TICKETS),
+        # Callables, so the queries run only where a template asks: a clerk has no ticket role but
+        # answers for the bad reviews of their own cases (谁办理、谁负责).
+        "has_own_tickets": user.tickets.exists,
+        "unread_notifications": lambda: unread_count(user),
     }
 
 

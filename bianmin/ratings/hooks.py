@@ -11,5 +11,5 @@ from collections.abc import Callable
 after_store: list[Callable] = []
 # Handles a follow-up (追评) token: (claims, RatingInput, channel, idempotency_key) → (rating, created).
 followup_submit: Callable | None = None
-# The rater's follow-up page for a rating whose ticket has been answered, else None.
-followup_url: Callable | None = None
+# What happened to a bad review since (rating → dict for ratings/rate_done.html, or None without a ticket).
+rater_progress: Callable | None = None

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from bianmin.core import throttle
 from bianmin.core.errors import DomainError
 
-from . import eligibility, services
+from . import eligibility, hooks, services
 from .models import Answer, Channel, Level, Question, Rating
 
 FACES = {  # mouth curvature of the drawn face per level: positive smiles
@@ -33,10 +33,29 @@ def _levels():
             for value, label in Level.choices]
 
 
+def form_context(request) -> dict:
+    """What the shared rating form (ratings/_rate_form.html) needs."""
+    return {"levels": _levels(), "questions": Question.choices, "answers": Answer.choices, "via": _channel(request)}
+
+
+def posted_rating(request) -> dict:
+    """The rating form's fields as keyword arguments for services.submit_with_token."""
+    answers = {key: request.POST.get(f"q_{key}", "") for key in Question.values}
+    answers["suggestion"] = request.POST.get("suggestion", "")
+    return {"level": request.POST.get("level"), "answers": answers, "comment": request.POST.get("comment", ""),
+            "channel": _channel(request), "idempotency_key": request.POST.get("submission") or None}
+
+
 def _context(request, token: str, case, stage: str, **extra) -> dict:
     return {"token": token, "case": case, "stage": stage, "stage_label": dict(Rating._meta.get_field("stage").choices)
-            .get(stage, ""), "levels": _levels(), "questions": Question.choices, "answers": Answer.choices,
-            "via": _channel(request), "deadline": eligibility.rating_deadline(case, stage), **extra}
+            .get(stage, ""), "deadline": eligibility.rating_deadline(case, stage), **form_context(request), **extra}
+
+
+def _done(request, rating: Rating, case, already: bool):
+    """The thank-you page; for a bad review it also shows what has happened to it since."""
+    progress = hooks.rater_progress(rating) if rating.is_bad and hooks.rater_progress else None
+    return render(request, "ratings/rate_done.html", {"rating": rating, "case": case, "already": already,
+                                                      "progress": progress})
 
 
 @require_http_methods(["GET", "POST"])
@@ -53,15 +72,11 @@ def rate_page(request, token: str):
     stage = claims.stage
     existing = Rating.objects.filter(case=case, stage=stage).first()
     if existing is not None:
-        return render(request, "ratings/rate_done.html", {"rating": existing, "case": case, "already": True})
+        return _done(request, existing, case, already=True)
     if request.method == "POST":
-        answers = {key: request.POST.get(f"q_{key}", "") for key in Question.values}
-        answers["suggestion"] = request.POST.get("suggestion", "")
         try:
             services.submit_with_token(
-                token, level=request.POST.get("level"), answers=answers, comment=request.POST.get("comment", ""),
-                channel=_channel(request), anonymous=request.POST.get("anonymous") == "1",
-                idempotency_key=request.POST.get("submission") or None,
+                token, **posted_rating(request), anonymous=request.POST.get("anonymous") == "1",
                 user=request.user if request.COOKIES.get(settings.SESSION_COOKIE_NAME) else None)
         except DomainError as exc:
             status = exc.status if exc.status in (403, 409, 410, 422) else 400
@@ -86,4 +101,4 @@ def rate_thanks(request, token: str):
     rating = Rating.objects.select_related("case", "case__site").filter(case_id=claims.case_id, stage=claims.stage).first()
     if rating is None:
         return redirect("rate:page", token=token)
-    return render(request, "ratings/rate_done.html", {"rating": rating, "case": rating.case, "already": False})
+    return _done(request, rating, rating.case, already=False)

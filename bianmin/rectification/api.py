@@ -8,11 +8,11 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status as HttpStatus
 
 from bianmin.core.auth import STAFF_AUTH
-from bianmin.core.errors import NotFound
+from bianmin.core.errors import InvalidInput, NotFound
 from bianmin.ratings.models import Rating
 
-from . import selectors, services
-from .schemas import AppealOut, TicketDetail, TicketRow, appeal_out, ticket_detail, ticket_row
+from . import figures, selectors, services
+from .schemas import AppealOut, FiguresOut, TicketDetail, TicketRow, appeal_out, ticket_detail, ticket_row
 from .states import Action, Status
 
 router = Router(tags=["rectification"], auth=STAFF_AUTH)
@@ -38,6 +38,24 @@ def _ticket(request, ticket_id: int):
 @paginate(LimitOffsetPagination)
 def list_tickets(request, filters: Query[TicketFilter]):
     return [ticket_row(t) for t in selectors.filtered(request.auth, filters.dict())]
+
+
+class FiguresFilter(Schema):
+    unit: int | None = None
+    date_from: dt.date | None = Field(None, alias="from")
+    date_to: dt.date | None = Field(None, alias="to")
+
+
+@router.get("/rectifications/figures", response=FiguresOut, summary="The policy's figures for tickets in your scope",
+            description="Tickets created and appeals filed from `from` to `to` (inclusive, either may be left out) "
+                        "in `unit` and below, within your scope. Rates are null when nothing can be counted.")
+def get_figures(request, filters: Query[FiguresFilter]):
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        raise InvalidInput("起始日期不能晚于截止日期。", "`from` must not be after `to`.", field="from")
+    figs = figures.compute(selectors.filtered(request.auth, {"unit": filters.unit}),
+                           selectors.appeals_of_unit(request.auth, filters.unit), filters.date_from, filters.date_to)
+    return {"date_from": filters.date_from, "date_to": filters.date_to, **figs.as_dict(),
+            "definitions": {k: str(v) for k, v in figures.DEFINITIONS.items()}}
 
 
 @router.get("/rectifications/{ticket_id}", response=TicketDetail, summary="A ticket with its contact log and history")

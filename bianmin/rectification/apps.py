@@ -9,16 +9,17 @@ class RectificationConfig(AppConfig):
 
     def ready(self):
         from bianmin.core.jobs import register
-        from bianmin.ratings import hooks
+        from bianmin.ratings import comments, hooks
 
-        from . import followups, jobs, services
+        from . import followups, jobs, rater_view, services
 
         def open_ticket_if_bad(rating):
             if rating.is_bad and rating.stage != "followup":
                 services.open_for_rating(rating)
 
         hooks.after_store.append(open_ticket_if_bad)
+        comments.after_store.append(services.open_for_complaint)
         hooks.followup_submit = followups.submit
-        hooks.followup_url = followups.url_for_rating
+        hooks.rater_progress = rater_view.progress_for_rating
         register("rectification_tickets", jobs.open_tickets_for_new_bad_ratings)
         register("rectification_escalation", jobs.escalate_overdue)

@@ -95,3 +95,26 @@ def appeal_out(a) -> dict:
     return {"id": a.pk, "rating_id": a.rating_id, "status": a.status, "reason": a.reason,
             "decision_reason": a.decision_reason, "filed_at": a.filed_at, "decided_at": a.decided_at,
             "due": a.clock.due_at}
+
+
+class RateOut(Schema):
+    numerator: int
+    denominator: int
+    value: float | None  # numerator / denominator, None when there is nothing to divide by
+
+
+class AppealCounts(Schema):
+    upheld: int
+    dismissed: int
+    pending: int
+
+
+class FiguresOut(Schema):
+    date_from: dt.date | None
+    date_to: dt.date | None
+    revisit_rate: RateOut
+    rectification_rate: RateOut
+    on_time_rate: RateOut
+    excluded_malicious: int
+    appeals: AppealCounts
+    definitions: dict[str, str]

@@ -39,9 +39,7 @@ def filtered(user, f: dict) -> QuerySet[Ticket]:
         qs = qs.exclude(Q(verify_clock__warning="red", verify_clock__status="running")
                         | Q(rectify_clock__warning="red", rectify_clock__status="running"))
     if f.get("unit"):
-        from bianmin.orgs.models import Unit
-
-        path = Unit.objects.filter(pk=f["unit"]).values_list("path", flat=True).first()
+        path = _unit_path(f["unit"])
         qs = qs.filter(unit_path__startswith=path) if path else qs.none()
     if f.get("outcome"):
         qs = qs.filter(outcome=f["outcome"])
@@ -50,6 +48,21 @@ def filtered(user, f: dict) -> QuerySet[Ticket]:
     if f.get("date_to"):
         qs = qs.filter(created_at__date__lte=f["date_to"])
     return qs.order_by("-created_at", "-id")
+
+
+def _unit_path(unit_id: int) -> str | None:
+    from bianmin.orgs.models import Unit
+
+    return Unit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
+
+
+def appeals_of_unit(user, unit_id: int | None) -> QuerySet[Appeal]:
+    """Visible appeals, narrowed to one unit's subtree when a unit is given (an unknown unit: none)."""
+    appeals = visible_appeals(user)
+    if not unit_id:
+        return appeals
+    path = _unit_path(unit_id)
+    return appeals.filter(unit_path__startswith=path) if path else appeals.none()
 
 
 def visible_appeals(user) -> QuerySet[Appeal]:

@@ -339,6 +339,10 @@ def _feedback(ticket: Ticket, actor, data: dict) -> Ticket:
     if ticket.rectify_clock.status != "stopped":
         clocks.stop(ticket.rectify_clock, now)
     _record(ticket, Action.FEEDBACK, actor, before, message, {"channel": channel})
+    from . import rater_view  # imports followups, which imports this module
+
+    # The answer and the follow-up link go out only once the feedback is durably recorded.
+    transaction.on_commit(lambda: rater_view.text_the_answer(ticket))
     return ticket
 
 
@@ -404,7 +408,13 @@ def followup_received(ticket_id: int, followup: Rating) -> Ticket:
             ticket.status = states.target_of(Action.REOPEN, Status(ticket.status))
             ticket.reopened += 1
             ticket.closed_at = None
-            ticket.save(update_fields=["followup_rating", "status", "reopened", "closed_at"])
+            # The reopened ticket gets fresh limits, so it is chased (warned, escalated) like a new one;
+            # the stopped clocks of the first round stay in the history of deadlines.
+            now, limits = timeutil.now(), limits_for(ticket.assigned_unit)
+            ticket.verify_clock = clocks.start_clock(now, limits.verify, LimitUnit.WORKDAYS, "ticket-verify")
+            ticket.rectify_clock = clocks.start_clock(now, limits.rectify, LimitUnit.WORKDAYS, "ticket-rectify")
+            ticket.save(update_fields=["followup_rating", "status", "reopened", "closed_at", "verify_clock",
+                                       "rectify_clock"])
             _record(ticket, Action.REOPEN, None, before, "追评仍为不满意，重新办理", {"followup": followup.pk})
             _escalate(ticket, "追评仍为不满意")
         else:
@@ -440,13 +450,27 @@ def escalate(ticket_id: int, why: str) -> Ticket:
 
 # ---------------------------------------------------------------- appeals
 
+def _appeal_scope(rating: Rating) -> Ticket:
+    """An unsaved ticket carrying the rating's responsible unit and site, to reuse the ticket scope rules."""
+    return Ticket(unit_path=(_responsible(rating)[0] or Unit(path="~")).path, assigned_site_id=rating.site_id)
+
+
+def may_appeal(actor, rating: Rating) -> bool:
+    """The rated staff member, or someone holding FILE_APPEAL over the rated unit (pages ask before offering)."""
+    own = rating.staff_id and getattr(rating.staff, "user_id", None) == actor.pk
+    return bool(own or may(actor, Perm.FILE_APPEAL, _appeal_scope(rating)))
+
+
+def may_decide(actor, appeal: Appeal) -> bool:
+    return actor.pk != appeal.filed_by_id and (actor.is_superuser or actor in reviewers_for(appeal))
+
+
 def file_appeal(actor, rating: Rating, *, reason, files=()) -> Appeal:
     """The rated staff member, or someone answerable for the rated unit, contests a rating once."""
     reason = text({"reason": reason}, "reason", "申诉理由", "Reason", max_len=MAX_NOTE)
-    own = rating.staff_id and getattr(rating.staff, "user_id", None) == actor.pk
-    scope_ticket = Ticket(unit_path=(_responsible(rating)[0] or Unit(path="~")).path, assigned_site_id=rating.site_id)
-    if not (own or may(actor, Perm.FILE_APPEAL, scope_ticket)):
+    if not may_appeal(actor, rating):
         raise PermissionDenied("只有被评价的工作人员或其单位可以申诉。", "Only the rated person or unit may appeal.")
+    scope_ticket = _appeal_scope(rating)
     if rating.excluded:
         raise Conflict("该评价已不计入统计，无需申诉。", "This rating is already excluded.", code="already_excluded")
     if Appeal.objects.filter(rating=rating).exists():
@@ -482,7 +506,7 @@ def decide_appeal(actor, appeal_id: int, *, decision, reason) -> Appeal:
                   .filter(pk=appeal_id).first())
         if appeal is None:
             raise NotFound("申诉不存在。", "No such appeal.")
-        if actor.pk == appeal.filed_by_id or not (actor.is_superuser or actor in reviewers_for(appeal)):
+        if not may_decide(actor, appeal):
             raise PermissionDenied("只有县级或市级复核人员可以复核（且不能复核本人的申诉）。",
                                    "Only a county or city reviewer other than the filer may decide.")
         if decision not in (Appeal.Status.UPHELD, Appeal.Status.DISMISSED):

@@ -24,6 +24,9 @@ class Command(BaseCommand):
         out(f"  单位 {c['units']}（乡镇/街道 {c['townships']}，村/社区 {c['villages']}，县直部门 {c['departments']}）")
         out(f"  服务场所 {c['sites']} · 窗口 {c['windows']} · 工作人员 {c['staff']} · 事项 {c['items']}")
         out(f"  演示办件 {c['cases']}（本次新建 {summary.created['case']} 件，近三周的受理、办结、预警和超期）")
+        if summary.created["rating"]:
+            out(f"  好差评 {summary.created['rating']} 条，其中差评 {summary.created['ticket']} 条已生成整改工单"
+                "（最近办结的 3 件留待您亲自评价）")
         for note in summary.notes:
             out(self.style.WARNING(f"  注意：{note}"))
         out(f"演示账号（仅限演示数据，密码均为 {DEMO_PASSWORD}）：")
