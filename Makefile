@@ -15,6 +15,8 @@ $(VENV)/.installed: requirements.txt
 setup: $(VENV)/.installed
 
 ## Set up, migrate the SQLite database, load demo data, start the worker and serve the product.
+# Links in printed receipts, QR codes and text messages point at the server `make run` starts.
+run: export BIANMIN_PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo

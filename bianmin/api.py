@@ -68,6 +68,7 @@ def _register_routers() -> None:
     from bianmin.cases.api import router as cases_router
     from bianmin.catalog.api import router as catalog_router
     from bianmin.core.api import auth_router, calendar_router
+    from bianmin.hotline.api import router as hotline_router
     from bianmin.ratings.api import router as ratings_router
     from bianmin.ratings.api_feedback import router as feedback_router
     from bianmin.rectification.api import router as rectification_router
@@ -79,6 +80,7 @@ def _register_routers() -> None:
     api.add_router("", ratings_router)
     api.add_router("", feedback_router)
     api.add_router("", rectification_router)
+    api.add_router("", hotline_router)
     api.add_router("/cases", cases_router)
 
 

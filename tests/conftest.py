@@ -84,3 +84,11 @@ def set_now(monkeypatch):
         return value
 
     return move
+
+
+@pytest.fixture
+def hw(world):
+    """The hotline's personas, units and dispatch categories on top of `world` (tests/world.py)."""
+    from .world import build_hotline_world
+
+    return build_hotline_world(world)

@@ -99,3 +99,55 @@ def build_world() -> World:
                  site_a=site_a, site_b=site_b, site_other=site_other, window_a=window_a, **items,
                  clerk_a=clerk_a, clerk_a2=clerk_a2, manager_a=manager_a, manager_b=manager_b,
                  supervisor=supervisor, handler=handler, outsider=outsider)
+
+
+# ---------------------------------------------------------------- hotline (12345) additions
+
+@dataclass
+class HotlineWorld:
+    """The hotline on top of the base world. Personas added here (the base ones are unchanged):
+    - agent      — 12345 agent (dispatcher) of the county
+    - handler2   — a handler in the county's land-resources department (另一个承办单位)
+    Units: land (自然资源局), supervision (效能办 / 监察室), discipline (派驻纪检组), all county departments.
+    Categories: SHJZ → civil affairs, BDC → land, HJ → civil affairs with its own 5-working-day limit,
+    CKTS (simple service complaint) → civil affairs, XNTS (efficiency complaint) → discipline / supervision.
+    """
+
+    base: World
+    land: Unit
+    supervision: Unit
+    discipline: Unit
+    agent: object
+    handler2: object
+    social: object
+    estate: object
+    household: object
+    window_complaint: object
+    efficiency: object
+
+
+def build_hotline_world(world: World) -> HotlineWorld:
+    from bianmin.hotline.models import DispatchCategory
+
+    def dept(name: str) -> Unit:
+        return Unit.objects.create(name=name, level=Unit.Level.COUNTY, kind=Unit.Kind.DEPARTMENT, parent=world.county)
+
+    land = dept("测试县自然资源局")
+    supervision = dept("测试县效能办（监察室）")
+    discipline = dept("测试县派驻纪检组")
+    agent = make_user("agent_a", Role.AGENT, unit=world.county)
+    handler2 = make_user("handler2", Role.HANDLER, unit=land, staff_name="自然资源经办人")
+
+    def category(code, name, department, **extra):
+        return DispatchCategory.objects.create(code=code, name=name, department=department, **extra)
+
+    return HotlineWorld(
+        base=world, land=land, supervision=supervision, discipline=discipline, agent=agent, handler2=handler2,
+        social=category("SHJZ", "社会救助", world.civil_affairs, group="求助"),
+        estate=category("BDC", "不动产登记", land, group="咨询"),
+        household=category("HJ", "户籍办理", world.civil_affairs, limit_amount=5, limit_unit="workdays"),
+        window_complaint=category("CKTS", "窗口服务投诉", world.civil_affairs, group="投诉",
+                                  default_type="simple_complaint"),
+        efficiency=category("XNTS", "行政效能投诉", discipline, group="投诉", efficiency_complaint=True,
+                            leadership_department=supervision),
+    )

@@ -3,9 +3,9 @@
 Idempotent and non-destructive: every row is looked up by its natural key (division code, department
 name, site, window number, work ID, item code, username) and created only when missing; existing
 rows, including anything edited in the admin, are left as they are, and nothing is deleted. A guide
-version is published only for items that have none yet. Demo counter cases (demo/cases.py) are
-created once, through the case services at past moments, after everything else exists. Everything
-runs in one transaction.
+version is published only for items that have none yet. Demo counter cases (demo/cases.py), their
+ratings (demo/ratings.py) and the hotline's work orders (demo/hotline.py) are created once, through the
+services at past moments, after everything else exists. Everything runs in one transaction.
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from bianmin.core import sms
 from bianmin.orgs.models import Membership, Site, Staff, Unit, Window, WindowPost
 
 from . import cases as case_data
+from . import hotline as hotline_data
 from . import items as item_data
 from . import ratings as rating_data
 from . import regions
@@ -309,6 +310,13 @@ class _Loader:
         self.summary.created["ticket"] += result.tickets
         self.summary.notes += result.notes
 
+    # -- 12345 hotline: dispatch catalogue and work orders -----------------------------------
+    def load_hotline(self) -> None:
+        result = hotline_data.load(self)
+        self.summary.created["dispatchcategory"] += result.categories
+        self.summary.created["workorder"] += result.created
+        self.summary.notes += result.notes
+
     # -- all ------------------------------------------------------------------------------
     def run(self) -> Summary:
         self.load_regions()
@@ -318,6 +326,7 @@ class _Loader:
         self.load_users()
         self.load_cases()
         self.load_ratings()
+        self.load_hotline()
         self.summary.counts = {
             "townships": len(self.townships),
             "villages": len(self.villages),

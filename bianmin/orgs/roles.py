@@ -32,6 +32,13 @@ class Action(models.TextChoices):
     APPROVE_EXCLUSION = "approve_exclusion"  # confirm a mistaken/malicious review; it leaves the statistics
     FILE_APPEAL = "file_appeal"  # 申诉 against a rating of oneself or one's unit
     DECIDE_APPEAL = "decide_appeal"  # 复核 at county or city level
+    # 12345 hotline work orders (SPEC §7, bianmin.hotline).
+    TAKE_CALL = "take_call"  # intake, answer on the spot, return visit, close, merge and link orders
+    DISPATCH = "dispatch"  # send an order to a department, re-route a returned one, decide extensions
+    VIEW_WORKORDERS = "view_workorders"
+    HANDLE_WORKORDER = "handle_workorder"  # a department accepts, returns, replies, asks for more time
+    UNMASK_CALLER = "unmask_caller"  # reveal a (non-confidential) caller's phone for a call back, logged
+    EDIT_PHRASES = "edit_phrases"  # the hotline's standard phrase library
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -39,15 +46,24 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     # (see rectification.selectors and services.file_appeal), not the whole site's.
     Role.CLERK: frozenset({Action.VIEW_CASE, Action.HANDLE_CASE, Action.VIEW_SITE, Action.ENTER_RATING}),
     Role.HANDLER: frozenset({Action.VIEW_CASE, Action.RETURN_RESULT, Action.VIEW_TICKETS, Action.HANDLE_TICKET,
-                             Action.FILE_APPEAL}),
+                             Action.FILE_APPEAL, Action.VIEW_WORKORDERS, Action.HANDLE_WORKORDER,
+                             Action.UNMASK_CALLER}),
     Role.MANAGER: frozenset({Action.VIEW_CASE, Action.HANDLE_CASE, Action.VIEW_SITE, Action.MANAGE_SITE,
                              Action.APPROVE_EXTENSION, Action.UNMASK, Action.VIEW_RATINGS, Action.ENTER_RATING,
                              Action.MANAGE_DEVICES, Action.ENTER_COMMENT, Action.VIEW_TICKETS,
-                             Action.HANDLE_TICKET, Action.FILE_APPEAL}),
-    Role.AGENT: frozenset({Action.VIEW_SITE, Action.ENTER_COMMENT}),
+                             Action.HANDLE_TICKET, Action.FILE_APPEAL, Action.VIEW_WORKORDERS,
+                             Action.EDIT_PHRASES}),
+    # Hotline grants. The agent is also the dispatcher (派单员): in a county 12345 centre the same seats take the
+    # call, route it and call back, and the issue gives extension decisions to the dispatcher, who answers
+    # to the caller for the promised time. Handlers act only on orders of their department subtree
+    # (DEPARTMENT_SCOPED_ROLES) and may unmask a caller who did not ask for confidentiality, to call back.
+    # Managers and supervisors watch (lists, figures, overdue escalations) but do not move orders: the
+    # hotline's first-responsibility chain is dispatcher → department. Managers keep the phrase library.
+    Role.AGENT: frozenset({Action.VIEW_SITE, Action.ENTER_COMMENT, Action.TAKE_CALL, Action.DISPATCH,
+                           Action.VIEW_WORKORDERS, Action.UNMASK_CALLER}),
     Role.SUPERVISOR: frozenset({Action.VIEW_CASE, Action.VIEW_SITE, Action.APPROVE_EXTENSION, Action.UNMASK,
                                 Action.VIEW_RATINGS, Action.ENTER_COMMENT, Action.SURVEY, Action.VIEW_TICKETS,
-                                Action.APPROVE_EXCLUSION, Action.DECIDE_APPEAL}),
+                                Action.APPROVE_EXCLUSION, Action.DECIDE_APPEAL, Action.VIEW_WORKORDERS}),
     Role.ADMIN: frozenset(set(Action.values)),
 }
 

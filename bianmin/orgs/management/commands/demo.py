@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "加载演示数据（澄溪县：政务服务中心、便民服务中心、窗口、工作人员、事项、演示办件和演示账号）。可重复执行，不会产生重复数据。"
+    help = "加载演示数据（澄溪县：政务服务中心、便民服务中心、窗口、工作人员、事项、演示办件、12345 热线工单和演示账号）。可重复执行，不会产生重复数据。"
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true", help="不输出汇总信息")
@@ -27,6 +27,8 @@ class Command(BaseCommand):
         if summary.created["rating"]:
             out(f"  好差评 {summary.created['rating']} 条，其中差评 {summary.created['ticket']} 条已生成整改工单"
                 "（最近办结的 3 件留待您亲自评价）")
+        if summary.created["workorder"]:
+            out(f"  12345 热线工单 {summary.created['workorder']} 件（受理、派单、退回改派、延期、回访和超期督办）")
         for note in summary.notes:
             out(self.style.WARNING(f"  注意：{note}"))
         out(f"演示账号（仅限演示数据，密码均为 {DEMO_PASSWORD}）：")

@@ -1,0 +1,66 @@
+"""Worker sweeps of the hotline (registered in apps.py; run by `manage.py worker` after the deadline sweep).
+
+- remind_due: once a running order's clock reaches its yellow moment, the department's handlers are told;
+- escalate_overdue: once it is overdue, the hotline's agents (the dispatchers) and the managers and
+  supervisors above the department are told, once per time limit.
+Both read the stored due/yellow moments of the clock (not the warning flag), so they do not depend on the
+order the jobs run in. Each is a conditional UPDATE of the order's mark followed by a history row, so two
+workers never remind or escalate the same order twice; an approved extension clears the marks.
+"""
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from bianmin.core import timeutil
+from bianmin.core.models import Clock
+from bianmin.core.notify import notify
+
+from . import access
+from .models import WorkOrder, WorkOrderEvent
+from .services import order_link
+from .states import Status
+
+BATCH = 500
+RUNNING = [Status.DISPATCHED, Status.ACCEPTED]
+
+
+def _candidates(**conditions):
+    return (WorkOrder.objects.filter(status__in=RUNNING, clock__status=Clock.Status.RUNNING, **conditions)
+            .select_related("department", "clock", "category").order_by("clock__due_at")[:BATCH])
+
+
+def _event(order: WorkOrder, action: str, note: str, now) -> None:
+    WorkOrderEvent.objects.create(order=order, action=action, from_status=order.status, to_status=order.status,
+                                  note=note, data={"due_at": order.clock.due_at.isoformat()}, at=now)
+
+
+def remind_due() -> int:
+    now = timeutil.now()
+    reminded = 0
+    for order in _candidates(clock__yellow_at__lte=now, clock__due_at__gte=now, reminded_at__isnull=True):
+        with transaction.atomic():
+            if not WorkOrder.objects.filter(pk=order.pk, reminded_at__isnull=True).update(reminded_at=now):
+                continue  # another worker got there first
+            due = timezone.localtime(order.clock.due_at)
+            _event(order, "remind", "办理时限即将届满", now)
+            notify(access.handlers(order), f"预警：热线工单 {order.number} 将于 {due:%m-%d %H:%M} 到期，请抓紧办理。",
+                   order_link(order))
+            reminded += 1
+    return reminded
+
+
+def escalate_overdue() -> int:
+    now = timeutil.now()
+    escalated = 0
+    for order in _candidates(clock__due_at__lt=now, escalated_at__isnull=True):
+        with transaction.atomic():
+            # An order found already overdue needs no "due soon" reminder any more.
+            if not WorkOrder.objects.filter(pk=order.pk, escalated_at__isnull=True).update(
+                    escalated_at=now, reminded_at=order.reminded_at or now):
+                continue
+            _event(order, "overdue", "办理超期，已督办", now)
+            text = f"督办：热线工单 {order.number}（{order.department.name}）已超过办理时限。"
+            notify({*access.dispatchers(order), *access.overseers(order)}, text, order_link(order))
+            escalated += 1
+    return escalated

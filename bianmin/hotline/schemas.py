@@ -1,0 +1,274 @@
+"""API shapes for work orders. Callers leave the server masked, or not at all when they asked for
+confidentiality and the viewer is not the hotline (see disclosure.py)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from ninja import Field, Schema
+from pydantic import BaseModel
+
+from bianmin.core.clocks import state_of
+from bianmin.orgs.roles import Action as Perm
+
+from . import access, selectors
+from .disclosure import Disclosure
+from .models import DispatchCategory, ExtensionRequest, WorkOrder
+from .states import allowed_actions
+
+
+class CallerIn(BaseModel):
+    # A plain pydantic model: a ninja Schema would read a string such as "张三" as an empty caller (it looks
+    # values up as attributes), and bad input must be refused, not guessed.
+    name: str = ""
+    phone: str = ""
+    confidential: bool = False
+
+
+class WorkOrderIn(Schema):
+    """Lengths and choices are checked by the service, so the page and the API give the same messages."""
+
+    channel: str
+    caller: CallerIn
+    category: str = Field(..., description="A dispatch-catalogue code (the Open311 service_code)")
+    text: str
+    place: str = ""
+    callback_consent: bool | None = Field(None, description="Default: true when a phone number is given")
+    answered_at_intake: bool = Field(False, description="Answered on the spot: the order closes at once")
+    answer: str = Field("", description="The agent's answer (required with answered_at_intake)")
+    type: str | None = Field(None, description="Override the category's default type: " + ", ".join(
+        ["urgent", "ordinary", "complex", "escalated_complaint", "simple_complaint", "complex_complaint"]))
+    respondent_rank: str | None = Field(None, description="Efficiency complaints: leadership, middle or staff")
+    respondent: str = ""
+    region: int | None = Field(None, description="The hotline region (unit id); default: your own")
+
+
+class CallerOut(Schema):
+    name: str | None
+    phone: str | None
+    confidential: bool
+    hidden: bool
+    callback_consent: bool
+
+
+class EventOut(Schema):
+    action: str
+    from_status: str
+    to_status: str
+    actor: str | None
+    note: str
+    data: dict
+    at: dt.datetime
+
+
+class RefOut(Schema):
+    id: int
+    number: str
+    status: str
+
+
+class WorkOrderRow(Schema):
+    id: int
+    number: str
+    status: str
+    status_label: str
+    channel: str
+    type: str
+    category: str
+    category_name: str
+    department_id: int | None
+    department: str | None
+    confidential: bool
+    callers: list[CallerOut]
+    received_at: dt.datetime
+    due_at: dt.datetime | None
+    warning: str
+
+
+class ExtensionOut(Schema):
+    id: int
+    status: str
+    amount: int
+    unit: str
+    reason: str
+    requested_by: str
+    requested_at: dt.datetime
+    decided_by: str | None
+    decision_note: str
+    decided_at: dt.datetime | None
+
+
+class RevisitOut(Schema):
+    reached: bool
+    resolved: bool | None
+    satisfied: bool | None
+    note: str
+    by: str
+    at: dt.datetime
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    size: int
+    at: dt.datetime
+
+
+class WorkOrderOut(WorkOrderRow):
+    region: str
+    callback_consent: bool
+    place: str
+    text: str
+    respondent_rank: str
+    respondent: str
+    answered_at_intake: bool
+    answer: str
+    reply: str
+    closure: str
+    dispatched_at: dt.datetime | None
+    accepted_at: dt.datetime | None
+    replied_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    overdue_days: int
+    allowed_actions: list[str]
+    merged_into: RefOut | None
+    merged_orders: list[RefOut]
+    linked: list[RefOut]
+    repeat_suggestions: list[RefOut]
+    extensions: list[ExtensionOut]
+    revisits: list[RevisitOut]
+    attachments: list[AttachmentOut]
+    history: list[EventOut]
+
+
+def _ref(o: WorkOrder) -> dict:
+    return {"id": o.pk, "number": o.number, "status": o.status}
+
+
+def order_row(order: WorkOrder, viewer, disclosure: Disclosure | None = None) -> dict:
+    d = disclosure or Disclosure(viewer, order)
+    clock = order.clock if order.clock_id else None
+    return {
+        "id": order.pk, "number": order.number, "status": order.status,
+        "status_label": str(order.get_status_display()), "channel": order.channel, "type": order.order_type,
+        "category": order.category.code, "category_name": order.category.name,
+        "department_id": order.department_id, "department": order.department.name if order.department_id else None,
+        "confidential": order.confidential or not all(d.visible), "callers": d.caller_rows(),
+        "received_at": order.received_at,
+        "due_at": timezone.localtime(clock.due_at) if clock and clock.due_at else None,
+        "warning": clock.warning if clock else "none",
+    }
+
+
+def order_detail(order: WorkOrder, viewer) -> dict:
+    d = Disclosure(viewer, order)
+    state = state_of(order.clock) if order.clock_id and order.clock.status != "stopped" else None
+    agent = access.may(viewer, Perm.TAKE_CALL, order)
+    return {
+        **order_row(order, viewer, d),
+        "warning": state.warning.value if state else (order.clock.warning if order.clock_id else "none"),
+        "overdue_days": state.overdue_days if state else 0,
+        "region": order.region.name, "callback_consent": order.callback_consent,
+        "place": d.text(order.place), "text": d.text(order.text), "respondent_rank": order.respondent_rank,
+        "respondent": d.text(order.respondent), "answered_at_intake": order.answered_at_intake,
+        "answer": d.text(order.answer), "reply": d.text(order.reply), "closure": order.closure,
+        "dispatched_at": order.dispatched_at, "accepted_at": order.accepted_at, "replied_at": order.replied_at,
+        "closed_at": order.closed_at,
+        "allowed_actions": [a.value for a in allowed_actions(order.status)],
+        "merged_into": _ref(order.merged_into) if order.merged_into_id else None,
+        "merged_orders": [_ref(o) for o in order.merged_orders.all()],
+        "linked": [_ref(o) for o in order.linked.all()],
+        # Same phone, same category: only the hotline sees these, since they tell who else called.
+        "repeat_suggestions": [_ref(o) for o in selectors.repeat_candidates(order)] if agent else [],
+        "extensions": [extension_out(e, d) for e in order.extensions.select_related("requested_by", "decided_by")],
+        "revisits": [{"reached": v.reached, "resolved": v.resolved, "satisfied": v.satisfied, "note": d.text(v.note),
+                      "by": v.by.get_username(), "at": v.at} for v in order.revisits.select_related("by")],
+        "attachments": [{"id": a.pk, "name": d.text(a.name), "size": a.size, "at": a.at}
+                        for a in order.attachments.all()],
+        "history": [{"action": e.action, "from_status": e.from_status, "to_status": e.to_status,
+                     "actor": e.actor.get_username() if e.actor_id else None, "note": d.text(e.note),
+                     "data": d.data(e.data), "at": e.at}
+                    for e in order.events.select_related("actor")],
+    }
+
+
+def extension_out(e: ExtensionRequest, d: Disclosure) -> dict:
+    return {"id": e.pk, "status": e.status, "amount": e.amount, "unit": e.unit, "reason": d.text(e.reason),
+            "requested_by": e.requested_by.get_username(), "requested_at": e.requested_at,
+            "decided_by": e.decided_by.get_username() if e.decided_by_id else None,
+            "decision_note": d.text(e.decision_note), "decided_at": e.decided_at}
+
+
+class UnmaskIn(Schema):
+    reason: str = Field(..., max_length=500)
+
+
+class UnmaskOut(Schema):
+    callers: list[CallerOut]
+
+
+class LimitOut(Schema):
+    amount: int
+    unit: str
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    description: str
+    group: str
+    department_id: int
+    department: str
+    default_type: str
+    limit: LimitOut
+    efficiency_complaint: bool
+    keywords: list[str]
+
+
+def category_out(c: DispatchCategory) -> dict:
+    from .limits import limit_for
+
+    amount, unit = limit_for(c, c.default_type)
+    return {"code": c.code, "name": c.name, "description": c.description, "group": c.group,
+            "department_id": c.department_id, "department": c.department.name, "default_type": c.default_type,
+            "limit": {"amount": amount, "unit": unit.value}, "efficiency_complaint": c.efficiency_complaint,
+            "keywords": [k.strip() for k in c.keywords.replace("，", ",").split(",") if k.strip()]}
+
+
+class RateOut(Schema):
+    numerator: int
+    denominator: int
+    value: float | None
+
+
+class FiguresOut(Schema):
+    date_from: dt.date | None
+    date_to: dt.date | None
+    department_id: int | None
+    response_rate: RateOut
+    on_time_transfer_rate: RateOut
+    resolution_rate: RateOut
+    satisfaction_rate: RateOut
+    first_call_resolution_rate: RateOut
+    definitions: dict[str, str]
+
+
+class PhraseOut(Schema):
+    id: int
+    scenario: str
+    scenario_label: str
+    step: int
+    title: str
+    text: str
+    active: bool
+
+
+def phrase_out(p) -> dict:
+    return {"id": p.pk, "scenario": p.scenario, "scenario_label": str(p.get_scenario_display()), "step": p.step,
+            "title": p.title, "text": p.text, "active": p.active}
+
+
+class PhraseIn(Schema):
+    text: str | None = None
+    title: str | None = None
+    active: bool | None = None
