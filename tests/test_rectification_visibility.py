@@ -45,3 +45,15 @@ def test_ticket_detail_does_not_expose_the_raters_phone(world, api_for):
     ticket = ticket_of(bad_rating(world, phone="13812345678"))
     body = api_for(world.manager_a).get(f"/api/v1/rectifications/{ticket.pk}").content.decode()
     assert "13812345678" not in body
+
+
+def test_overdue_filter_follows_the_due_time_even_before_the_worker_sweeps(world, api_for, set_now):
+    import datetime as dt
+
+    set_now(dt.datetime(2026, 11, 20, 10))  # Friday; verify due Monday 23 Nov
+    ticket = ticket_of(bad_rating(world))
+    set_now(dt.datetime(2026, 11, 24, 9))  # Tuesday, no sweep has run: the stored warning is still "none"
+    ticket.verify_clock.refresh_from_db()
+    assert ticket.verify_clock.warning == "none"
+    assert ids(api_for(world.supervisor), "?overdue=true") == [ticket.pk]
+    assert ids(api_for(world.supervisor), "?overdue=false") == []
