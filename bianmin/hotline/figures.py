@@ -16,12 +16,13 @@ and 100 % would claim something the data cannot support. A department filter tak
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.core import timeutil
+from bianmin.core.rates import Rate
 from bianmin.orgs.models import Unit
 
 from .models import Assignment, ReturnVisit, WorkOrder
@@ -34,23 +35,6 @@ DEFINITIONS = {
     "satisfaction_rate": _("满意率：回访表示满意的件数 ÷ 回访联系上来电人的件数。"),
     "first_call_resolution_rate": _("一次办结率：坐席当场答复办结的工单数 ÷ 受理工单数（不含并入其他工单的重复件）。"),
 }
-
-
-@dataclass(frozen=True)
-class Rate:
-    numerator: int
-    denominator: int
-
-    @property
-    def value(self) -> float | None:
-        return round(self.numerator / self.denominator, 4) if self.denominator else None
-
-    @property
-    def percent(self) -> str:
-        return "—" if self.value is None else f"{self.value * 100:.1f}%"
-
-    def as_dict(self) -> dict:
-        return {**asdict(self), "value": self.value}
 
 
 @dataclass(frozen=True)

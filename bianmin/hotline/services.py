@@ -15,6 +15,7 @@ from bianmin.core.errors import Conflict, InvalidInput, NotFound, PermissionDeni
 from bianmin.core.inputs import choice, date, integer, text
 from bianmin.core.notify import notify
 from bianmin.core.sequences import next_value
+from bianmin.core.uploads import ALLOWED_FILE_TYPES, MAX_FILE_BYTES, check_upload  # noqa: F401 (pages use them)
 from bianmin.core.worktime.clock import LimitUnit
 from bianmin.core.worktime.loader import get_calendar
 from bianmin.orgs.models import Unit
@@ -41,9 +42,6 @@ from .models import (
 from .states import Action, Status
 
 MAX_TEXT = 2000
-MAX_FILE_BYTES = 10 * 1024 * 1024
-ALLOWED_FILE_TYPES = (".jpg", ".jpeg", ".png", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".txt", ".mp3", ".m4a",
-                      ".wav", ".amr")
 
 
 # ---------------------------------------------------------------- small input helpers
@@ -605,17 +603,7 @@ def attach(order_id: int, actor, uploaded) -> Attachment:
         return attachment
 
 
-def check_file(uploaded) -> str:
-    """The stored name of an acceptable upload; InvalidInput otherwise. Writes nothing."""
-    if uploaded is None:
-        raise InvalidInput("请选择文件。", "Choose a file.", field="file")
-    name = (uploaded.name or "file")[-200:]
-    if uploaded.size > MAX_FILE_BYTES:
-        raise InvalidInput("文件过大（最大 10 MB）。", "File too large (max 10 MB).", field="file")
-    if not name.lower().endswith(ALLOWED_FILE_TYPES):
-        raise InvalidInput("文件类型不支持（可上传图片、PDF、Office 文档、录音）。",
-                           "Unsupported file type (images, PDF, Office documents, audio).", field="file")
-    return name
+check_file = check_upload  # the pages check a file before anything is written
 
 
 def _store_file(order: WorkOrder, uploaded, actor) -> Attachment:

@@ -7,10 +7,12 @@ once here (DEFINITIONS) so the page, the API and the tests all mean the same thi
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from bianmin.core.rates import Rate
 
 from .models import Appeal, ContactAttempt, Ticket
 from .states import Outcome, Status
@@ -24,23 +26,6 @@ DEFINITIONS = {
     "excluded_malicious": _("认定误评/恶意差评：经监督人员审核批准、不计入统计的工单数。"),
     "appeals": _("申诉复核：期间内提出的申诉中申诉成立、驳回和待复核的件数。"),
 }
-
-
-@dataclass(frozen=True)
-class Rate:
-    numerator: int
-    denominator: int
-
-    @property
-    def value(self) -> float | None:
-        return round(self.numerator / self.denominator, 4) if self.denominator else None
-
-    @property
-    def percent(self) -> str:
-        return "—" if self.value is None else f"{self.value * 100:.1f}%"
-
-    def as_dict(self) -> dict:
-        return {**asdict(self), "value": self.value}
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from bianmin.core.errors import Conflict, InvalidInput, NotFound, PermissionDeni
 from bianmin.core.inputs import choice, date, text
 from bianmin.core.notify import notify
 from bianmin.core.sequences import next_value
+from bianmin.core.uploads import check_upload
 from bianmin.core.worktime.clock import LimitUnit
 from bianmin.orgs.models import Membership, Unit
 from bianmin.orgs.roles import Action as Perm
@@ -40,8 +41,6 @@ from .models import (
 from .states import Action, Outcome, Status
 
 MAX_NOTE = 2000
-MAX_FILE_BYTES = 10 * 1024 * 1024
-ALLOWED_FILE_TYPES = (".jpg", ".jpeg", ".png", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".txt", ".mp3", ".m4a")
 
 
 # ---------------------------------------------------------------- time limits per jurisdiction
@@ -370,14 +369,7 @@ def attach(ticket_id: int, actor, uploaded) -> Attachment:
 
 
 def _store_file(uploaded, actor, **owner) -> Attachment:
-    if uploaded is None:
-        raise InvalidInput("请选择文件。", "Choose a file.", field="file")
-    name = (uploaded.name or "file")[-200:]
-    if uploaded.size > MAX_FILE_BYTES:
-        raise InvalidInput("文件过大（最大 10 MB）。", "File too large (max 10 MB).", field="file")
-    if not name.lower().endswith(ALLOWED_FILE_TYPES):
-        raise InvalidInput("文件类型不支持（可上传图片、PDF、Office 文档、录音）。",
-                           "Unsupported file type (images, PDF, Office documents, audio).", field="file")
+    name = check_upload(uploaded)
     return Attachment.objects.create(file=uploaded, name=name, size=uploaded.size, uploaded_by=actor, **owner)
 
 
