@@ -95,3 +95,24 @@ def test_only_the_departments_own_overseers_are_told(hw, order, set_now):
     set_now(dt.datetime(2026, 11, 24, 9))
     jobs.escalate_overdue()
     assert told(other, "督办") == 0
+
+
+def test_an_order_waiting_for_dispatch_is_chased_once_per_wait(hw, api_for, set_now):
+    set_now(dt.datetime(2026, 11, 16, 10, 0))
+    agent = api_for(hw.agent)
+    taken = intake(agent)["id"]
+    set_now(dt.datetime(2026, 11, 16, 10, 29))  # within the 30-minute dispatch limit
+    assert jobs.chase_undispatched() == 0
+    set_now(dt.datetime(2026, 11, 16, 10, 31))
+    assert jobs.chase_undispatched() == 1 and events(taken, "dispatch_late") == 1
+    assert told(hw.agent, "请尽快派单") == 1
+    assert jobs.chase_undispatched() == 0  # once per wait
+    # Dispatched, then sent back: the re-routing wait is chased again, 30 minutes after the return.
+    act(agent, taken, "dispatch")
+    handler = api_for(hw.base.handler)
+    set_now(dt.datetime(2026, 11, 16, 11, 0))
+    act(handler, taken, "return", {"reason": "不属于本单位职责，应由自然资源局办理"})
+    set_now(dt.datetime(2026, 11, 16, 11, 20))
+    assert jobs.chase_undispatched() == 0
+    set_now(dt.datetime(2026, 11, 16, 11, 40))
+    assert jobs.chase_undispatched() == 1 and events(taken, "dispatch_late") == 2

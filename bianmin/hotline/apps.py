@@ -14,3 +14,4 @@ class HotlineConfig(AppConfig):
 
         register("hotline_reminders", jobs.remind_due)
         register("hotline_escalation", jobs.escalate_overdue)
+        register("hotline_dispatch_chase", jobs.chase_undispatched)

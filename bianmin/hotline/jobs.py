@@ -2,13 +2,18 @@
 
 - remind_due: once a running order's clock reaches its yellow moment, the department's handlers are told;
 - escalate_overdue: once it is overdue, the hotline's agents (the dispatchers) and the managers and
-  supervisors above the department are told, once per time limit.
+  supervisors above the department are told, once per time limit;
+- chase_undispatched: an order taken but not dispatched (or sent back and not re-routed) for longer than
+  HOTLINE_DISPATCH_MINUTES is brought to the agents' attention, once per wait.
 Both read the stored due/yellow moments of the clock (not the warning flag), so they do not depend on the
 order the jobs run in. Each is a conditional UPDATE of the order's mark followed by a history row, so two
 workers never remind or escalate the same order twice; an approved extension clears the marks.
 """
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -64,3 +69,39 @@ def escalate_overdue() -> int:
             notify({*access.dispatchers(order), *access.overseers(order)}, text, order_link(order))
             escalated += 1
     return escalated
+
+
+def _waiting_since(order: WorkOrder) -> dt.datetime | None:
+    """When the order started waiting for a dispatcher: taken, or last sent back by a department."""
+    if order.status == Status.RECEIVED:
+        return order.received_at
+    last_return = (WorkOrderEvent.objects.filter(order=order, action="return").order_by("-at", "-id")
+                   .values_list("at", flat=True).first())
+    return last_return or order.received_at
+
+
+def chase_undispatched() -> int:
+    """On-time transfer (按时转派) is one of the hotline's figures; tell the dispatchers before it is lost."""
+    now = timeutil.now()
+    late = now - dt.timedelta(minutes=settings.BIANMIN["HOTLINE_DISPATCH_MINUTES"])
+    chased = 0
+    waiting = (WorkOrder.objects.filter(status__in=[Status.RECEIVED, Status.RETURNED], received_at__lte=late)
+               .order_by("received_at")[:BATCH])
+    for order in waiting:
+        since = _waiting_since(order)
+        if since > late:
+            continue
+        with transaction.atomic():
+            # Lock the order so two workers do not both find "no reminder yet" and both write one.
+            locked = (WorkOrder.objects.select_for_update(skip_locked=True)
+                      .filter(pk=order.pk, status=order.status).first())
+            if locked is None or WorkOrderEvent.objects.filter(order=order, action="dispatch_late",
+                                                               at__gte=since).exists():
+                continue
+            WorkOrderEvent.objects.create(order=order, action="dispatch_late", from_status=order.status,
+                                          to_status=order.status, note="超过派单时限仍未派出", at=now)
+            minutes = settings.BIANMIN["HOTLINE_DISPATCH_MINUTES"]
+            notify(access.dispatchers(order), f"请尽快派单：热线工单 {order.number} 已等待派单超过 {minutes} 分钟。",
+                   order_link(order))
+            chased += 1
+    return chased

@@ -41,7 +41,8 @@ ACTION_LABELS = {
 STATUS_CHOICES = [(s.value, STATUS_LABELS[s]) for s in Status]
 # Besides the transitions: intake, the worker's reminders and escalations, and the master's side of a merge.
 ACTION_CHOICES = [(a.value, ACTION_LABELS[a]) for a in Action] + [
-    ("receive", _("登记受理")), ("remind", _("到期提醒")), ("overdue", _("超期督办")), ("merge_in", _("并入重复工单"))]
+    ("receive", _("登记受理")), ("remind", _("到期提醒")), ("overdue", _("超期督办")), ("merge_in", _("并入重复工单")),
+    ("dispatch_late", _("派单提醒"))]
 
 
 class Channel(models.TextChoices):
