@@ -35,6 +35,9 @@ def _site_of(user) -> Site | None:
 @login_required
 def home(request):
     if not can(request.user, Perm.VIEW_CASE):
+        # A 12345 agent has no counter cases: their workbench is the hotline's work-order list.
+        if can(request.user, Perm.TAKE_CALL) or can(request.user, Perm.VIEW_WORKORDERS):
+            return redirect("hotline:orders")
         return render(request, "workbench/no_role.html", status=403)
     buckets = selectors.queue(request.user)
     q = (request.GET.get("q") or "").strip()[:50]

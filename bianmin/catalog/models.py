@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bianmin.core.worktime.clock import LimitUnit
 
@@ -98,7 +99,7 @@ class Condition(models.Model):
 class Material(models.Model):
     class Role(models.TextChoices):
         MAIN = "main", _("主件")
-        SUPPORTING = "supporting", _("附件")
+        SUPPORTING = "supporting", pgettext_lazy("material role", "附件")
 
     class Form(models.TextChoices):
         ORIGINAL = "original", _("原件")

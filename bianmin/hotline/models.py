@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bianmin.core.models import Clock
 
@@ -59,7 +60,7 @@ class OrderType(models.TextChoices):
     """Each type has a default time limit in settings.BIANMIN["HOTLINE_LIMITS"]."""
 
     URGENT = "urgent", _("紧急")
-    ORDINARY = "ordinary", _("一般")
+    ORDINARY = "ordinary", pgettext_lazy("hotline order type", "一般")
     COMPLEX = "complex", _("复杂")
     ESCALATED_COMPLAINT = "escalated_complaint", _("越级投诉")
     SIMPLE_COMPLAINT = "simple_complaint", _("一般服务投诉")

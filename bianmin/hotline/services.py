@@ -8,7 +8,7 @@ before writing anything, and appends one WorkOrderEvent per change.
 from __future__ import annotations
 
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from bianmin.core import clocks, timeutil
 from bianmin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -91,11 +91,8 @@ def category_by_code(code) -> DispatchCategory:
 
 
 def order_link(order: WorkOrder) -> str:
-    """The staff page of an order once it exists (pages come later); the API address until then."""
-    try:
-        return reverse("hotline:order", args=[order.pk])
-    except NoReverseMatch:
-        return f"/api/v1/workorders/{order.pk}"
+    """The staff page of an order (notifications link there)."""
+    return reverse("hotline:order", args=[order.pk])
 
 
 # ---------------------------------------------------------------- history and moves
