@@ -72,6 +72,7 @@ def _register_routers() -> None:
     from bianmin.ratings.api import router as ratings_router
     from bianmin.ratings.api_feedback import router as feedback_router
     from bianmin.rectification.api import router as rectification_router
+    from bianmin.stats.api import router as stats_router
 
     api.add_router("/auth", auth_router)
     api.add_router("/calendar", calendar_router)
@@ -81,6 +82,7 @@ def _register_routers() -> None:
     api.add_router("", feedback_router)
     api.add_router("", rectification_router)
     api.add_router("", hotline_router)
+    api.add_router("", stats_router)
     api.add_router("/cases", cases_router)
 
 

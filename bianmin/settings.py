@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "bianmin.ratings",
     "bianmin.rectification",
     "bianmin.hotline",
+    "bianmin.stats",
     "bianmin.portal",
 ]
 
@@ -250,6 +251,10 @@ BIANMIN = {
     "HOTLINE_URGENT_RESPONSE": env_limit("BIANMIN_HOTLINE_URGENT_RESPONSE", "30 minutes"),
     # Calls from the same phone about the same category within this many days are offered as repeats to link.
     "HOTLINE_REPEAT_DAYS": int(os.environ.get("BIANMIN_HOTLINE_REPEAT_DAYS", "30")),
+    # Statistics rollups (SPEC §9): the worker re-checks this many past days for ratings excluded later
+    # (or committed late), at most every STATS_RECOUNT_SECONDS; new ratings are picked up every sweep.
+    "STATS_RECOUNT_DAYS": int(os.environ.get("BIANMIN_STATS_RECOUNT_DAYS", "400")),
+    "STATS_RECOUNT_SECONDS": int(os.environ.get("BIANMIN_STATS_RECOUNT_SECONDS", "600")),
     # Public endpoints (rating submission, portal comments): requests per minute per address.
     "PUBLIC_RATE_PER_MINUTE": int(os.environ.get("BIANMIN_PUBLIC_RATE_PER_MINUTE", "120")),
 }

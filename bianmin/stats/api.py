@@ -1,0 +1,86 @@
+"""Statistics API: figures for a unit subtree or a site over a period, read from the daily rollups."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Field, Query, Router, Schema
+
+from bianmin.core import timeutil
+from bianmin.core.auth import STAFF_AUTH
+from bianmin.core.errors import InvalidInput
+
+from . import metrics, ranking, scope
+from .schemas import RankingsOut, SummaryOut
+
+router = Router(tags=["stats"], auth=STAFF_AUTH)
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 3660  # ten years: longer periods are a typo, not a question
+
+
+class SummaryFilter(Schema):
+    unit: int | None = None
+    site: int | None = None
+    date_from: dt.date | None = Field(None, alias="from")
+    date_to: dt.date | None = Field(None, alias="to")
+
+
+def period(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date, dt.date]:
+    """Default: the last 30 days up to today (local calendar), both ends inclusive."""
+    date_to = date_to or timeutil.today()
+    date_from = date_from or date_to - dt.timedelta(days=DEFAULT_DAYS - 1)
+    if date_from > date_to:
+        raise InvalidInput("起始日期不能晚于截止日期。", "`from` must not be after `to`.", field="from")
+    if (date_to - date_from).days >= MAX_DAYS:
+        raise InvalidInput("统计期间过长（最多十年）。", "The period is too long (ten years at most).", field="from")
+    return date_from, date_to
+
+
+@router.get("/stats/summary", response=SummaryOut, by_alias=True,
+            summary="Rating and rectification figures of a unit subtree or a site",
+            description="`unit` (a unit and everything below it) or `site` (one service site); default: the "
+                        "broadest unit you may see. `from`/`to` are inclusive dates (default: the last 30 days). "
+                        "Rates are numbers between 0 and 1, null when nothing can be counted. Figures reflect "
+                        "new ratings after the worker's next sweep. Definitions are in `definitions`.")
+def get_summary(request, filters: Query[SummaryFilter]):
+    if filters.unit is not None and filters.site is not None:
+        raise InvalidInput("请只指定单位或服务场所之一。", "Give either `unit` or `site`, not both.", field="unit")
+    date_from, date_to = period(filters.date_from, filters.date_to)
+    target = scope.resolve(request.auth, filters.unit, filters.site)
+    s = metrics.summary(target, date_from, date_to)
+    return {
+        "unit": target.unit.pk if target.unit else target.site.unit_id,
+        "unit_name": target.unit.name if target.unit else target.site.unit.name,
+        "site": target.site.pk if target.site else None,
+        "from": date_from.isoformat(), "to": date_to.isoformat(),
+        "ratings": s.ratings, "good": s.good, "bad": s.bad, "default_good": s.default_good,
+        "good_rate": s.good_rate.value, "bad_rate": s.bad_rate.value,
+        "satisfaction_index": s.satisfaction_index, "coverage": s.coverage.value,
+        "rectified_rate": s.rectified_rate.value, "revisit_rate": s.revisit_rate.value,
+        "on_time_rate": s.on_time_rate.value,
+        # Numerators and denominators, so a reader can check every rate.
+        "counts": {name: getattr(s, name).as_dict() for name in
+                   ("good_rate", "bad_rate", "coverage", "rectified_rate", "revisit_rate", "on_time_rate")},
+        "definitions": {k: str(v) for k, v in metrics.DEFINITIONS.items()},
+    }
+
+
+class RankingFilter(SummaryFilter):
+    level: Literal["site", "window", "staff", "department"]
+
+
+@router.get("/stats/rankings", response=RankingsOut, by_alias=True,
+            summary="League table of sites, windows, staff or departments, fair to small samples",
+            description="Ranked by the 95 % Wilson lower bound of the good rate, within `unit` (its subtree) or "
+                        "`site` (default: the broadest unit you may see), over `from`–`to` (default: last 30 days). "
+                        "Only counted ratings (no default good or excluded ratings) enter.")
+def get_rankings(request, filters: Query[RankingFilter]):
+    if filters.unit is not None and filters.site is not None:
+        raise InvalidInput("请只指定单位或服务场所之一。", "Give either `unit` or `site`, not both.", field="unit")
+    date_from, date_to = period(filters.date_from, filters.date_to)
+    target = scope.resolve(request.auth, filters.unit, filters.site)
+    return {"level": filters.level, "unit": target.unit.pk if target.unit else target.site.unit_id,
+            "site": target.site.pk if target.site else None, "from": date_from.isoformat(),
+            "to": date_to.isoformat(), "definition": str(ranking.DEFINITION),
+            "entries": ranking.league(target, filters.level, date_from, date_to)}

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StatsConfig(AppConfig):
+    name = "bianmin.stats"
+    verbose_name = _("统计分析")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from bianmin.core.jobs import register
+
+        from . import rollup
+
+        register("stats_rollup", rollup.sweep)

@@ -1,0 +1,68 @@
+"""Daily rollups of ratings (SPEC §9, DESIGN rule 5): dashboards read these, never the raw ratings table."""
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Dimension(models.TextChoices):
+    SITE = "site", _("服务场所")
+    WINDOW = "window", _("窗口")
+    STAFF = "staff", _("工作人员")
+    ITEM = "item", _("事项")
+    DEPARTMENT = "department", _("部门")
+    # One row per unit on the rating's unit path (province, city, county, township …), so a subtree's
+    # figures for a day are a single row keyed by that unit, whatever its depth.
+    REGION = "region", _("区域")
+    CHANNEL = "channel", _("评价渠道")
+
+
+class DailyRollup(models.Model):
+    """Counts of the first ratings (not follow-ups) of one local calendar day for one key of one dimension.
+
+    `unit_path` is the path of the unit the rows' ratings belong to (for region rows: the key unit's own
+    path), so every dimension can be cut to a subtree with one `startswith`. The key is unique together
+    with unit_path and site_key because an item, a channel or a staff member can be rated in several
+    units and sites on the same day, and a subtree or site query must be able to tell those apart.
+    """
+
+    day = models.DateField()
+    dimension = models.CharField(max_length=12, choices=Dimension.choices)
+    key = models.CharField(max_length=40)  # the object's id, or the channel code
+    unit_path = models.CharField(max_length=255, default="")
+    # The site the ratings were given at (0: none, e.g. an online item rating; always 0 on region rows).
+    # Kept so that a centre manager, whose scope is one site and not the unit it hangs off, can be shown
+    # the windows, staff and items of that site only. A plain integer, not a foreign key: rollups are
+    # derived data and must never block deleting or archiving what they summarise.
+    site_key = models.BigIntegerField(default=0)
+
+    # Counted ratings: neither excluded nor default good ratings.
+    ratings = models.PositiveIntegerField(default=0)
+    very_satisfied = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    basic = models.PositiveIntegerField(default=0)
+    dissatisfied = models.PositiveIntegerField(default=0)
+    very_dissatisfied = models.PositiveIntegerField(default=0)
+    bad = models.PositiveIntegerField(default=0)
+    real_name_bad = models.PositiveIntegerField(default=0)
+    # Reported apart, never part of the counts above (SPEC §5).
+    default_good = models.PositiveIntegerField(default=0)
+    # Excluded after an approved malicious finding or an upheld appeal; kept so that the sweep can tell
+    # when raw data and rollup disagree about a day.
+    excluded = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("每日评价汇总")
+        verbose_name_plural = _("每日评价汇总")
+        constraints = [models.UniqueConstraint(fields=["day", "dimension", "key", "unit_path", "site_key"],
+                                               name="one_rollup_per_day_key")]
+        indexes = [models.Index(fields=["dimension", "unit_path", "day"]),
+                   models.Index(fields=["dimension", "key", "day"]),
+                   models.Index(fields=["dimension", "site_key", "day"])]
+
+
+class StatsCursor(models.Model):
+    """The single row (pk=1) the rollup sweep locks and advances; holding its lock serialises workers."""
+
+    last_rating_id = models.BigIntegerField(default=0)
+    last_recount_at = models.DateTimeField(null=True, blank=True)

@@ -1,0 +1,204 @@
+"""Filling DailyRollup from the ratings table: the worker's incremental sweep and the on-demand rebuild.
+
+Correctness comes from one rule: a day is always recomputed whole from the raw ratings and its rows
+replaced in one transaction, so running anything twice gives the same rows (idempotent). Which days to
+recompute comes from two sources:
+
+1. ratings with an id above the watermark (StatsCursor.last_rating_id) — new ratings, cheap;
+2. a periodic recount: one GROUP BY over the last BIANMIN["STATS_RECOUNT_DAYS"] days comparing, per day, the
+   number of ratings and of excluded ratings in the raw table with the rollup. This catches ratings
+   excluded later (rectification.services.exclude_rating uses QuerySet.update, so no signal fires) and
+   ratings whose ids were handed out before the watermark moved but committed after it (PostgreSQL
+   assigns ids before commit), without touching the code that excludes.
+
+Every write holds the lock on the one StatsCursor row, so two workers (or a worker and a rebuild)
+never replace the same day at once; on SQLite the IMMEDIATE transactions serialise them anyway.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from bianmin.core import timeutil
+from bianmin.ratings.models import BAD_LEVELS, Rating, Stage
+
+from .models import DailyRollup, Dimension, StatsCursor
+
+BATCH = 5000  # new ratings per sweep transaction
+DAYS_PER_CHUNK = 31  # days recomputed per transaction by the recount and the rebuild
+
+# Dimension → the rating field holding its key. Region rows are derived from unit_path instead.
+KEY_FIELDS = {
+    Dimension.SITE: "site_id", Dimension.WINDOW: "window_id", Dimension.STAFF: "staff_id",
+    Dimension.ITEM: "item_id", Dimension.DEPARTMENT: "department_id", Dimension.CHANNEL: "channel",
+}
+COUNT_FIELDS = ("ratings", "very_satisfied", "satisfied", "basic", "dissatisfied", "very_dissatisfied", "bad",
+                "real_name_bad", "default_good", "excluded")
+
+
+def counted_ratings():
+    """The ratings rollups are about: first ratings of any channel; follow-ups (追评) answer a ticket and
+    are never a second opinion on the same service."""
+    return Rating.objects.exclude(stage=Stage.FOLLOWUP)
+
+
+def _add(counts: dict, level: str, real_name: bool, is_default: bool, excluded: bool, n: int) -> None:
+    # Excluded first: an excluded default rating is simply excluded. Neither kind enters the level counts.
+    if excluded:
+        counts["excluded"] += n
+    elif is_default:
+        counts["default_good"] += n
+    else:
+        counts["ratings"] += n
+        counts[level] += n
+        if level in BAD_LEVELS:
+            counts["bad"] += n
+            if real_name:
+                counts["real_name_bad"] += n
+
+
+def _prefixes(path: str) -> Iterable[tuple[str, str]]:
+    """'/1/7/42/' → ('1', '/1/'), ('7', '/1/7/'), ('42', '/1/7/42/')."""
+    prefix = "/"
+    for part in path.strip("/").split("/"):
+        if part:
+            prefix += part + "/"
+            yield part, prefix
+
+
+def compute_days(days: Iterable[dt.date]) -> list[DailyRollup]:
+    """The rollup rows of the given local days, computed from scratch (unsaved)."""
+    days = sorted(set(days))
+    if not days:
+        return []
+    rows: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
+    base = counted_ratings().filter(created_at__date__in=days).annotate(day=TruncDate("created_at")).order_by()
+    for dimension, field in KEY_FIELDS.items():
+        group = {"day", field, "site_id", "unit_path", "level", "real_name", "is_default", "excluded"}
+        for r in base.values(*sorted(group)).annotate(n=Count("id")):
+            key = r[field]
+            if key is None:
+                continue
+            flags = (r["level"], r["real_name"], r["is_default"], r["excluded"], r["n"])
+            _add(rows[(r["day"], dimension, str(key), r["unit_path"], r["site_id"] or 0)], *flags)
+            if dimension == Dimension.CHANNEL:
+                # Every rating has a channel, so the channel groups see every rating once: the region rows
+                # (one per unit on the path) are derived from them without another query.
+                for unit_id, prefix in _prefixes(r["unit_path"]):
+                    _add(rows[(r["day"], Dimension.REGION, unit_id, prefix, 0)], *flags)
+    return [DailyRollup(day=day, dimension=dim, key=key, unit_path=path, site_key=site,
+                        **{f: c[f] for f in COUNT_FIELDS})
+            for (day, dim, key, path, site), c in rows.items()]
+
+
+def replace_days(days: Iterable[dt.date]) -> int:
+    """Recompute and replace the rows of these days; call inside the cursor lock. Returns rows written."""
+    days = sorted(set(days))
+    if not days:
+        return 0
+    new_rows = compute_days(days)
+    DailyRollup.objects.filter(day__in=days).delete()
+    DailyRollup.objects.bulk_create(new_rows, batch_size=1000)
+    return len(new_rows)
+
+
+def _locked_cursor() -> StatsCursor:
+    if not StatsCursor.objects.filter(pk=1).exists():
+        try:
+            with transaction.atomic():
+                StatsCursor.objects.create(pk=1)
+        except IntegrityError:  # another worker created it first
+            pass
+    return StatsCursor.objects.select_for_update().get(pk=1)
+
+
+def sweep_new() -> int:
+    """Recompute the days of ratings stored since the watermark, in bounded batches."""
+    days_done = 0
+    while True:
+        with transaction.atomic():
+            cursor = _locked_cursor()
+            batch = list(Rating.objects.filter(pk__gt=cursor.last_rating_id).order_by("pk")
+                         .values_list("pk", "created_at")[:BATCH])
+            if not batch:
+                return days_done
+            days = {timezone.localdate(created_at) for _, created_at in batch}
+            replace_days(days)
+            cursor.last_rating_id = batch[-1][0]
+            cursor.save(update_fields=["last_rating_id"])
+            days_done += len(days)
+        if len(batch) < BATCH:
+            return days_done
+
+
+def dirty_days(since: dt.date) -> list[dt.date]:
+    """Days from `since` on whose raw totals or excluded counts differ from the rollup's (two GROUP BYs)."""
+    raw = {r["day"]: (r["total"], r["exc"]) for r in counted_ratings().filter(created_at__date__gte=since)
+           .annotate(day=TruncDate("created_at")).order_by().values("day")
+           .annotate(total=Count("id"), exc=Count("id", filter=Q(excluded=True)))}
+    rolled = {r["day"]: (r["total"], r["exc"]) for r in DailyRollup.objects.filter(
+        dimension=Dimension.CHANNEL, day__gte=since).order_by().values("day")
+        .annotate(total=Sum(F("ratings") + F("default_good") + F("excluded")), exc=Sum("excluded"))}
+    return sorted(day for day in raw.keys() | rolled.keys() if raw.get(day) != rolled.get(day))
+
+
+def recount(force: bool = False) -> int:
+    """Repair days the watermark cannot see (later exclusions, late commits), at most every
+    STATS_RECOUNT_SECONDS seconds so a busy worker does not scan a year of ratings every sweep."""
+    now = timeutil.now()
+    interval = dt.timedelta(seconds=settings.BIANMIN["STATS_RECOUNT_SECONDS"])
+    with transaction.atomic():
+        cursor = _locked_cursor()
+        if not force and cursor.last_recount_at and now - cursor.last_recount_at < interval:
+            return 0
+        since = timezone.localdate(now) - dt.timedelta(days=settings.BIANMIN["STATS_RECOUNT_DAYS"])
+        days = dirty_days(since)
+        for i in range(0, len(days), DAYS_PER_CHUNK):
+            replace_days(days[i:i + DAYS_PER_CHUNK])
+        cursor.last_recount_at = now
+        cursor.save(update_fields=["last_recount_at"])
+    return len(days)
+
+
+def sweep() -> int:
+    """The worker job: new ratings first (what users wait for), then the periodic repair."""
+    return sweep_new() + recount()
+
+
+def rebuild(date_from: dt.date | None = None, date_to: dt.date | None = None) -> int:
+    """Recompute every day in [date_from, date_to] (default: all days with ratings or rollups)."""
+    full = date_from is None and date_to is None
+    max_id = Rating.objects.aggregate(m=Max("pk"))["m"] or 0
+    if date_from is None or date_to is None:
+        raw = counted_ratings().aggregate(lo=Min("created_at"), hi=Max("created_at"))
+        rolled = DailyRollup.objects.aggregate(lo=Min("day"), hi=Max("day"))
+        los = [d for d in (raw["lo"] and timezone.localdate(raw["lo"]), rolled["lo"]) if d]
+        his = [d for d in (raw["hi"] and timezone.localdate(raw["hi"]), rolled["hi"]) if d]
+        date_from = date_from or (min(los) if los else None)
+        date_to = date_to or (max(his) if his else None)
+    if date_from is None or date_to is None:
+        return 0
+    total, day = 0, date_from
+    while day <= date_to:
+        chunk = [day + dt.timedelta(days=i) for i in range(DAYS_PER_CHUNK) if day + dt.timedelta(days=i) <= date_to]
+        with transaction.atomic():
+            _locked_cursor()
+            replace_days(chunk)
+        total += len(chunk)
+        day = chunk[-1] + dt.timedelta(days=1)
+    if full:
+        # Everything up to max_id is now in the rollup; ratings committed later with smaller ids are found
+        # by the recount, so the sweep need not redo the whole history.
+        with transaction.atomic():
+            cursor = _locked_cursor()
+            if cursor.last_rating_id < max_id:
+                cursor.last_rating_id = max_id
+                cursor.save(update_fields=["last_rating_id"])
+    return total

@@ -1,0 +1,53 @@
+"""Response shape of the statistics API (documented in /api/v1/openapi.json)."""
+from __future__ import annotations
+
+from ninja import Field, Schema
+
+
+class RateOut(Schema):
+    numerator: int
+    denominator: int
+    value: float | None
+
+
+class SummaryOut(Schema):
+    unit: int = Field(description="The unit whose subtree is counted (for a site: the site's unit).")
+    unit_name: str
+    site: int | None = Field(description="Set when the figures are of one site only.")
+    date_from: str = Field(alias="from")
+    date_to: str = Field(alias="to")
+    ratings: int
+    good: int
+    bad: int
+    default_good: int = Field(description="Default good ratings, counted apart and in no other figure.")
+    good_rate: float | None
+    bad_rate: float | None
+    satisfaction_index: float | None = Field(description="0–100: levels weighted 100/80/60/40/20, averaged.")
+    coverage: float | None
+    rectified_rate: float | None
+    revisit_rate: float | None
+    on_time_rate: float | None
+    counts: dict[str, RateOut]
+    definitions: dict[str, str]
+
+
+class RankingEntry(Schema):
+    rank: int
+    id: int
+    name: str
+    ratings: int
+    good: int
+    bad: int
+    good_rate: float
+    wilson_lower: float = Field(description="95 % Wilson lower bound of the good rate: the ranking key.")
+    satisfaction_index: float | None
+
+
+class RankingsOut(Schema):
+    level: str
+    unit: int
+    site: int | None
+    date_from: str = Field(alias="from")
+    date_to: str = Field(alias="to")
+    definition: str
+    entries: list[RankingEntry]
