@@ -37,6 +37,14 @@ def period(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date,
     return date_from, date_to
 
 
+def _target_and_period(request, filters: SummaryFilter):
+    """The scoped unit or site and the period both endpoints read (bad input → 422, out of scope → 404)."""
+    if filters.unit is not None and filters.site is not None:
+        raise InvalidInput("请只指定单位或服务场所之一。", "Give either `unit` or `site`, not both.", field="unit")
+    date_from, date_to = period(filters.date_from, filters.date_to)
+    return scope.resolve(request.auth, filters.unit, filters.site), date_from, date_to
+
+
 @router.get("/stats/summary", response=SummaryOut, by_alias=True,
             summary="Rating and rectification figures of a unit subtree or a site",
             description="`unit` (a unit and everything below it) or `site` (one service site); default: the "
@@ -44,10 +52,7 @@ def period(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date,
                         "Rates are numbers between 0 and 1, null when nothing can be counted. Figures reflect "
                         "new ratings after the worker's next sweep. Definitions are in `definitions`.")
 def get_summary(request, filters: Query[SummaryFilter]):
-    if filters.unit is not None and filters.site is not None:
-        raise InvalidInput("请只指定单位或服务场所之一。", "Give either `unit` or `site`, not both.", field="unit")
-    date_from, date_to = period(filters.date_from, filters.date_to)
-    target = scope.resolve(request.auth, filters.unit, filters.site)
+    target, date_from, date_to = _target_and_period(request, filters)
     s = metrics.summary(target, date_from, date_to)
     return {
         "unit": target.unit.pk if target.unit else target.site.unit_id,
@@ -76,10 +81,7 @@ class RankingFilter(SummaryFilter):
                         "`site` (default: the broadest unit you may see), over `from`–`to` (default: last 30 days). "
                         "Only counted ratings (no default good or excluded ratings) enter.")
 def get_rankings(request, filters: Query[RankingFilter]):
-    if filters.unit is not None and filters.site is not None:
-        raise InvalidInput("请只指定单位或服务场所之一。", "Give either `unit` or `site`, not both.", field="unit")
-    date_from, date_to = period(filters.date_from, filters.date_to)
-    target = scope.resolve(request.auth, filters.unit, filters.site)
+    target, date_from, date_to = _target_and_period(request, filters)
     return {"level": filters.level, "unit": target.unit.pk if target.unit else target.site.unit_id,
             "site": target.site.pk if target.site else None, "from": date_from.isoformat(),
             "to": date_to.isoformat(), "definition": str(ranking.DEFINITION),
