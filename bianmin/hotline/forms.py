@@ -7,34 +7,15 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from bianmin.core.filter_forms import PeriodFilterForm
+
 from . import selectors
 from .models import STATUS_CHOICES, OrderType
 
 DUE_CHOICES = [("overdue", _("已超期")), ("soon", _("即将到期"))]
 
 
-class _PeriodForm(forms.Form):
-    date_from = forms.DateField(label=_("日期起"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("日期止"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            raise forms.ValidationError(_("起始日期不能晚于截止日期。"))
-        return data
-
-    def valid_data(self) -> dict:
-        """The valid part of the filter: an invalid value is dropped (and the page says so), never a 500."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        data = dict(getattr(self, "cleaned_data", {}))
-        if self.non_field_errors():
-            data.pop("date_from", None), data.pop("date_to", None)
-        return data
-
-
-class OrderFilterForm(_PeriodForm):
+class OrderFilterForm(PeriodFilterForm):
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部状态")), *STATUS_CHOICES])
     due = forms.ChoiceField(label=_("时限"), required=False, choices=[("", _("全部")), *DUE_CHOICES])
     department = forms.ModelChoiceField(label=_("承办单位"), required=False, queryset=None,
@@ -62,7 +43,7 @@ class OrderFilterForm(_PeriodForm):
                 "date_from": data.get("date_from"), "date_to": data.get("date_to")}
 
 
-class FiguresFilterForm(_PeriodForm):
+class FiguresFilterForm(PeriodFilterForm):
     department = forms.ModelChoiceField(label=_("承办单位"), required=False, queryset=None,
                                         empty_label=_("全部承办单位（逐一列出）"))
     field_order = ("department", "date_from", "date_to")
