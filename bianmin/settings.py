@@ -255,6 +255,8 @@ BIANMIN = {
     # (or committed late), at most every STATS_RECOUNT_SECONDS; new ratings are picked up every sweep.
     "STATS_RECOUNT_DAYS": int(os.environ.get("BIANMIN_STATS_RECOUNT_DAYS", "400")),
     "STATS_RECOUNT_SECONDS": int(os.environ.get("BIANMIN_STATS_RECOUNT_SECONDS", "600")),
+    # 流动红旗: the monthly candidate is the best-ranked window (Wilson bound) with at least this many ratings.
+    "RED_FLAG_MIN_RATINGS": int(os.environ.get("BIANMIN_RED_FLAG_MIN_RATINGS", "30")),
     # Public endpoints (rating submission, portal comments): requests per minute per address.
     "PUBLIC_RATE_PER_MINUTE": int(os.environ.get("BIANMIN_PUBLIC_RATE_PER_MINUTE", "120")),
 }

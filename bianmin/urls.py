@@ -14,6 +14,7 @@ urlpatterns = [
     path("workbench/tickets/", include("bianmin.rectification.urls")),
     path("workbench/notifications/", notifications, name="notifications"),
     path("workbench/hotline/", include("bianmin.hotline.urls")),
+    path("workbench/stats/", include("bianmin.stats.urls")),
     path("workbench/", include("bianmin.cases.urls")),
     path("r/", include("bianmin.ratings.urls")),
     path("followup/", include("bianmin.rectification.followup_urls")),

@@ -37,7 +37,8 @@ def test_new_ratings_show_after_the_worker_sweep(world, api_for):
     assert body["good_rate"] == 0.5 and body["bad_rate"] == 0.5
     assert body["satisfaction_index"] == 70.0
     assert body["coverage"] == 1.0
-    assert body["rectified_rate"] == 0.0 and body["revisit_rate"] == 0.0 and body["on_time_rate"] is None
+    assert body["rectified_rate"] == 0.0 and body["revisit_rate"] == 0.0 and body["rectified_on_time_rate"] is None
+    assert body["on_time_rate"] == 1.0 and body["overdue"] == 0
     today = timeutil.today()
     assert body["to"] == today.isoformat() and body["from"] == (today - dt.timedelta(days=29)).isoformat()
     assert "100、80、60、40、20" in body["definitions"]["satisfaction_index"]
@@ -96,3 +97,10 @@ def test_unit_and_site_together_is_a_422(world, api_for):
 def test_summary_is_in_the_openapi_schema(db, client_for):
     paths = client_for().get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/stats/summary" in paths
+
+
+@pytest.mark.parametrize("query", [{"unit": "9" * 40}, {"site": "9" * 25}, {"unit": "-5"}])
+def test_out_of_range_ids_are_a_clear_4xx(world, api_for, query):
+    r = api_for(world.supervisor).get(URL, query)
+    assert r.status_code in (404, 422)
+    assert r.json()["message"] and r.json()["message_en"]

@@ -61,9 +61,10 @@ def test_empty_period_has_no_rates(world):
     _hand_built(world, day)
     s = summary(Target(unit=world.county), day + dt.timedelta(days=1), day + dt.timedelta(days=1))
     assert (s.ratings, s.good, s.bad, s.default_good) == (0, 0, 0, 0)
-    for rate in (s.good_rate, s.bad_rate, s.coverage, s.rectified_rate, s.revisit_rate, s.on_time_rate):
+    for rate in (s.good_rate, s.bad_rate, s.coverage, s.rectified_rate, s.revisit_rate, s.on_time_rate,
+                 s.rectified_on_time_rate, s.instant_rate, s.one_visit_rate, s.hotline_response_rate):
         assert rate.value is None
-    assert s.satisfaction_index is None
+    assert s.satisfaction_index is None and s.time_compression is None and s.overdue == 0
 
 
 def test_only_default_or_excluded_ratings_give_no_satisfaction(world):
@@ -91,6 +92,7 @@ def test_coverage_counts_completed_cases_with_a_counted_rating(world):
     rating, _ = rating_services.submit_with_token(rating_services.rating_link(excluded).token, level=Level.SATISFIED)
     rating.excluded = True
     rating.save()
+    rollup.sweep()
     s = summary(Target(unit=world.county), today, today)
     assert (s.coverage.numerator, s.coverage.denominator) == (1, 3)
     assert s.coverage.value == pytest.approx(0.3333)
@@ -105,9 +107,9 @@ def test_rectification_figures_are_the_rectification_modules(world):
     expected = rectification_figures.compute(Ticket.objects.all(), Appeal.objects.all(), today, today)
     assert s.rectified_rate == expected.rectification
     assert s.revisit_rate == expected.revisit
-    assert s.on_time_rate == expected.on_time
+    assert s.rectified_on_time_rate == expected.on_time
     assert (s.rectified_rate.numerator, s.rectified_rate.denominator) == (0, 2)
     assert s.revisit_rate.denominator == 1  # one real-name bad review, not yet revisited
-    assert s.on_time_rate.value is None  # nothing finished yet
+    assert s.rectified_on_time_rate.value is None  # nothing finished yet
     # Tickets of the county are not the neighbouring county's.
     assert summary(Target(unit=world.other_county), today, today).rectified_rate.value is None

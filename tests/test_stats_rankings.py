@@ -65,3 +65,49 @@ def test_bad_level_or_scope(world, api_for):
     assert client.get(URL, {"level": "galaxy"}).status_code == 422
     assert client.get(URL).status_code == 422
     assert client.get(URL, {"level": "site", "unit": world.county.pk}).status_code == 404
+
+
+def _on(site, day, good: int, bad: int, **extra):
+    for _ in range(good):
+        raw_rating(site, day, Level.SATISFIED, **extra)
+    for _ in range(bad):
+        raw_rating(site, day, Level.DISSATISFIED, **extra)
+
+
+def test_month_over_month_change_compares_whole_months(world, api_for):
+    import datetime as dt
+
+    from bianmin.stats.ranking import previous_period
+
+    assert previous_period(dt.date(2026, 3, 1), dt.date(2026, 3, 31)) == (dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    assert previous_period(dt.date(2026, 3, 10), dt.date(2026, 3, 19)) == (dt.date(2026, 2, 28), dt.date(2026, 3, 9))
+    # October: site B first; November: site A first.
+    _on(world.site_b, dt.date(2026, 10, 12), 40, 0)
+    _on(world.site_a, dt.date(2026, 10, 12), 30, 10)
+    _on(world.site_a, dt.date(2026, 11, 12), 50, 0)
+    _on(world.site_b, dt.date(2026, 11, 12), 20, 10)
+    call_command("worker", "--once")
+    body = api_for(world.supervisor).get(URL, {"level": "site", "from": "2026-11-01", "to": "2026-11-30"}).json()
+    a, b = body["entries"]
+    assert (a["id"], a["previous_rank"], a["rank_change"]) == (world.site_a.pk, 2, 1)
+    assert (b["id"], b["previous_rank"], b["rank_change"]) == (world.site_b.pk, 1, -1)
+    assert a["good_rate_change"] == pytest.approx(1.0 - 0.75)
+    # A unit with no ratings in the previous month has no change to show.
+    only_now = api_for(world.supervisor).get(URL, {"level": "site", "from": "2026-10-01", "to": "2026-10-31"}).json()
+    assert all(e["previous_rank"] is None and e["rank_change"] is None for e in only_now["entries"])
+
+
+def test_red_flag_candidate_needs_enough_ratings(world, api_for, settings):
+    settings.BIANMIN = {**settings.BIANMIN, "RED_FLAG_MIN_RATINGS": 20}
+    from bianmin.orgs.models import Window
+
+    small = Window.objects.create(site=world.site_a, number="9", name="小窗口")
+    day = timeutil.today()
+    _on(world.site_a, day, 12, 0, window=small)  # best bound of the few, but only 12 ratings
+    _on(world.site_a, day, 95, 5, window=world.window_a)
+    call_command("worker", "--once")
+    body = api_for(world.supervisor).get(URL, {"level": "window"}).json()
+    assert body["entries"][0]["id"] == world.window_a.pk  # 95 of 100 beats 12 of 12 on the bound anyway
+    assert body["red_flag"]["id"] == world.window_a.pk
+    settings.BIANMIN = {**settings.BIANMIN, "RED_FLAG_MIN_RATINGS": 1000}
+    assert api_for(world.supervisor).get(URL, {"level": "window"}).json()["red_flag"] is None

@@ -24,6 +24,7 @@ def workbench_context(request) -> dict:
         "can_read_comments": can(user, Action.VIEW_RATINGS) or can(user, Action.ENTER_COMMENT),
         "can_survey": can(user, Action.SURVEY),
         "can_view_tickets": can(user, Action.VIEW_TICKETS),
+        "can_view_stats": can(user, Action.VIEW_STATS),
         "can_view_workorders": can(user, Action.VIEW_WORKORDERS) or can(user, Action.TAKE_CALL),
         # Callables, so the queries run only where a template asks: a clerk has no ticket role but
         # answers for the bad reviews of their own cases (谁办理、谁负责).

@@ -103,6 +103,9 @@ class Site(models.Model):
     phone = models.CharField(_("咨询电话"), max_length=30, blank=True)
     complaint_phone = models.CharField(_("投诉电话"), max_length=30, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # WGS-84 degrees, for the dashboard's map; optional (a site without them is simply not on the map).
+    latitude = models.DecimalField(_("纬度"), max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=8, decimal_places=5, null=True, blank=True)
 
     class Meta:
         ordering = ["unit__path", "name"]

@@ -39,6 +39,8 @@ class Action(models.TextChoices):
     HANDLE_WORKORDER = "handle_workorder"  # a department accepts, returns, replies, asks for more time
     UNMASK_CALLER = "unmask_caller"  # reveal a (non-confidential) caller's phone for a call back, logged
     EDIT_PHRASES = "edit_phrases"  # the hotline's standard phrase library
+    # Analytics (SPEC §9): dashboards, league tables, hot spots and reports of the units in scope.
+    VIEW_STATS = "view_stats"
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -52,7 +54,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
                              Action.APPROVE_EXTENSION, Action.UNMASK, Action.VIEW_RATINGS, Action.ENTER_RATING,
                              Action.MANAGE_DEVICES, Action.ENTER_COMMENT, Action.VIEW_TICKETS,
                              Action.HANDLE_TICKET, Action.FILE_APPEAL, Action.VIEW_WORKORDERS,
-                             Action.EDIT_PHRASES}),
+                             Action.EDIT_PHRASES, Action.VIEW_STATS}),
     # Hotline grants. The agent is also the dispatcher (派单员): in a county 12345 centre the same seats take the
     # call, route it and call back, and the issue gives extension decisions to the dispatcher, who answers
     # to the caller for the promised time. Handlers act only on orders of their department subtree
@@ -63,7 +65,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
                            Action.VIEW_WORKORDERS, Action.UNMASK_CALLER}),
     Role.SUPERVISOR: frozenset({Action.VIEW_CASE, Action.VIEW_SITE, Action.APPROVE_EXTENSION, Action.UNMASK,
                                 Action.VIEW_RATINGS, Action.ENTER_COMMENT, Action.SURVEY, Action.VIEW_TICKETS,
-                                Action.APPROVE_EXCLUSION, Action.DECIDE_APPEAL, Action.VIEW_WORKORDERS}),
+                                Action.APPROVE_EXCLUSION, Action.DECIDE_APPEAL, Action.VIEW_WORKORDERS,
+                                Action.VIEW_STATS}),
     Role.ADMIN: frozenset(set(Action.values)),
 }
 

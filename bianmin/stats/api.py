@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 from bianmin.core import timeutil
 from bianmin.core.auth import STAFF_AUTH
 from bianmin.core.errors import InvalidInput
+from bianmin.core.rates import Rate
 
 from . import metrics, ranking, scope
 from .schemas import RankingsOut, SummaryOut
@@ -59,14 +60,10 @@ def get_summary(request, filters: Query[SummaryFilter]):
         "unit_name": target.unit.name if target.unit else target.site.unit.name,
         "site": target.site.pk if target.site else None,
         "from": date_from.isoformat(), "to": date_to.isoformat(),
-        "ratings": s.ratings, "good": s.good, "bad": s.bad, "default_good": s.default_good,
-        "good_rate": s.good_rate.value, "bad_rate": s.bad_rate.value,
-        "satisfaction_index": s.satisfaction_index, "coverage": s.coverage.value,
-        "rectified_rate": s.rectified_rate.value, "revisit_rate": s.revisit_rate.value,
-        "on_time_rate": s.on_time_rate.value,
+        **metrics.as_numbers(s),
         # Numerators and denominators, so a reader can check every rate.
-        "counts": {name: getattr(s, name).as_dict() for name in
-                   ("good_rate", "bad_rate", "coverage", "rectified_rate", "revisit_rate", "on_time_rate")},
+        "counts": {name: value.as_dict() for name in metrics.LABELS
+                   for value in [getattr(s, name)] if isinstance(value, Rate)},
         "definitions": {k: str(v) for k, v in metrics.DEFINITIONS.items()},
     }
 
@@ -79,10 +76,13 @@ class RankingFilter(SummaryFilter):
             summary="League table of sites, windows, staff or departments, fair to small samples",
             description="Ranked by the 95 % Wilson lower bound of the good rate, within `unit` (its subtree) or "
                         "`site` (default: the broadest unit you may see), over `from`–`to` (default: last 30 days). "
-                        "Only counted ratings (no default good or excluded ratings) enter.")
+                        "Only counted ratings (no default good or excluded ratings) enter. Each entry carries its "
+                        "change against the period of the same length just before; `red_flag` is the 流动红旗 "
+                        "candidate (best entry with at least BIANMIN_RED_FLAG_MIN_RATINGS ratings).")
 def get_rankings(request, filters: Query[RankingFilter]):
     target, date_from, date_to = _target_and_period(request, filters)
+    entries = ranking.league_with_change(target, filters.level, date_from, date_to)
     return {"level": filters.level, "unit": target.unit.pk if target.unit else target.site.unit_id,
             "site": target.site.pk if target.site else None, "from": date_from.isoformat(),
             "to": date_to.isoformat(), "definition": str(ranking.DEFINITION),
-            "entries": ranking.league(target, filters.level, date_from, date_to)}
+            "entries": entries, "red_flag": ranking.red_flag(entries)}

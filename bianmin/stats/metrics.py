@@ -1,26 +1,30 @@
 """Figures for a unit subtree (or one site) and a period, read from the rollups (SPEC §9).
 
-Rating counts come from DailyRollup; evaluation coverage from the cases table (a case is covered once it
-has a counted rating); the rectification rates reuse bianmin.rectification.figures so that the stats page
-and the rectification page can never disagree. Every figure has its definition in DEFINITIONS.
+Rating counts come from DailyRollup and case figures (coverage, on time, 即办件, compression, one visit)
+from DailyCaseRollup; only the open overdue cases are counted live (open cases are few). The rectification
+and hotline rates reuse bianmin.rectification.figures and bianmin.hotline.figures so that the stats page and
+those pages can never disagree. Every figure has its label in LABELS and its definition in DEFINITIONS.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases.models import Case
+from bianmin.core.models import Clock
+from bianmin.hotline import figures as hotline_figures
+from bianmin.hotline.models import WorkOrder
+from bianmin.core import timeutil
 from bianmin.core.rates import Rate
 from bianmin.orgs.models import Site, Unit
 from bianmin.ratings.models import LEVEL_SCORES, Level
 from bianmin.rectification import figures as rectification_figures
 from bianmin.rectification.models import Appeal, Ticket
 
-from .models import DailyRollup, Dimension
-from .rollup import counted_ratings
+from .models import CaseDimension, DailyCaseRollup, DailyRollup, Dimension
 
 DEFINITIONS = {
     "ratings": _("评价数：期间内的首次评价（不含追评），不含默认好评和经审核不计入统计的评价。"),
@@ -33,7 +37,17 @@ DEFINITIONS = {
     "coverage": _("评价覆盖率：期间内办结且有评价（不含默认好评和不计入统计的评价）的办件数 ÷ 期间内办结的办件数。"),
     "rectified_rate": rectification_figures.DEFINITIONS["rectification_rate"],
     "revisit_rate": rectification_figures.DEFINITIONS["revisit_rate"],
-    "on_time_rate": rectification_figures.DEFINITIONS["on_time_rate"],
+    "rectified_on_time_rate": _("差评按时整改率：回访核实和整改反馈均在时限内完成的差评工单数 ÷ 已完成整改反馈的差评工单数。"),
+    "on_time_rate": _("按时办结率：期间内办结的办件中在承诺时限内办结的件数 ÷ 期间内办结的办件数。"),
+    "overdue": _("超期件数：期间内超过时限才办结的办件数，加上到期日在期间内、至今仍未办结的办件数。"),
+    "instant_rate": _("即办件比率：期间内办结的即办件数 ÷ 期间内办结的办件数（要求达到 80% 以上）。"),
+    "time_compression": _("办理时限压缩率：1 − 实际办理用时 ÷ 法定时限（按工作日计，自受理至办结，"
+                          "按自然日计的法定时限按每周五个工作日折算；要求达到 60% 以上）。"),
+    "one_visit_rate": _("办件一次办结率：期间内办结的办件中未要求补正材料的件数 ÷ 期间内办结的办件数。"),
+    "hotline_response_rate": hotline_figures.DEFINITIONS["response_rate"],
+    "hotline_resolution_rate": hotline_figures.DEFINITIONS["resolution_rate"],
+    "hotline_satisfaction_rate": hotline_figures.DEFINITIONS["satisfaction_rate"],
+    "hotline_first_call_rate": hotline_figures.DEFINITIONS["first_call_resolution_rate"],
     "default_good": _("默认好评：未评价办件按设置自动计为好评的件数，单独列示，不计入任何满意度指标。"),
 }
 LEVEL_FIELDS = [level.value for level in Level]
@@ -51,6 +65,20 @@ class Target:
         if self.site:
             return DailyRollup.objects.filter(dimension=Dimension.SITE, key=str(self.site.pk))
         return DailyRollup.objects.filter(dimension=Dimension.REGION, key=str(self.unit.pk))
+
+    def case_rollups(self):
+        if self.site:
+            return DailyCaseRollup.objects.filter(dimension=CaseDimension.SITE, key=str(self.site.pk))
+        return DailyCaseRollup.objects.filter(dimension=CaseDimension.REGION, key=str(self.unit.pk))
+
+    def work_orders(self):
+        """Hotline orders are filed against a region, not a service site: a site has none of its own."""
+        return WorkOrder.objects.none() if self.site else WorkOrder.objects.filter(
+            unit_path__startswith=self.unit.path)
+
+    @property
+    def name(self) -> str:
+        return self.site.name if self.site else self.unit.name
 
     def cases(self):
         return Case.objects.filter(site=self.site) if self.site else Case.objects.filter(
@@ -77,7 +105,16 @@ class Summary:
     coverage: Rate
     rectified_rate: Rate
     revisit_rate: Rate
+    rectified_on_time_rate: Rate
     on_time_rate: Rate
+    overdue: int
+    instant_rate: Rate
+    time_compression: float | None
+    one_visit_rate: Rate
+    hotline_response_rate: Rate
+    hotline_resolution_rate: Rate
+    hotline_satisfaction_rate: Rate
+    hotline_first_call_rate: Rate
 
 
 def satisfaction_index(counts: dict) -> float | None:
@@ -87,25 +124,96 @@ def satisfaction_index(counts: dict) -> float | None:
     return round(sum(LEVEL_SCORES[Level(f)] * counts[f] for f in LEVEL_FIELDS) / total, 1)
 
 
-def coverage(target: Target, date_from: dt.date, date_to: dt.date) -> Rate:
-    completed = target.cases().filter(completed_at__isnull=False, completed_at__date__gte=date_from,
-                                      completed_at__date__lte=date_to)
-    rated = Exists(counted_ratings().filter(case=OuterRef("pk"), excluded=False, is_default=False))
-    return Rate(completed.filter(rated).count(), completed.count())
+def rating_counts(target: Target, date_from: dt.date, date_to: dt.date) -> dict[str, int]:
+    fields = ["ratings", "bad", "default_good", *LEVEL_FIELDS]
+    sums = target.rollups().filter(day__gte=date_from, day__lte=date_to).aggregate(**{f: Sum(f) for f in fields})
+    return {f: sums[f] or 0 for f in fields}
+
+
+def case_counts(target: Target, date_from: dt.date, date_to: dt.date) -> dict[str, int]:
+    from .case_rollup import COUNT_FIELDS
+
+    sums = target.case_rollups().filter(day__gte=date_from, day__lte=date_to).aggregate(
+        **{f: Sum(f) for f in COUNT_FIELDS})
+    return {f: sums[f] or 0 for f in COUNT_FIELDS}
+
+
+def open_overdue(target: Target, date_from: dt.date, date_to: dt.date) -> int:
+    """Cases still open whose due moment fell within the period (live: open cases are few)."""
+    return target.cases().filter(completed_at__isnull=True, clock__status=Clock.Status.RUNNING,
+                                 clock__due_at__date__gte=date_from, clock__due_at__date__lte=date_to,
+                                 clock__due_at__lt=timeutil.now()).count()
+
+
+def compression(cases: dict[str, int]) -> float | None:
+    if not cases["statutory_workdays"]:
+        return None
+    return round(1 - cases["used_workdays"] / cases["statutory_workdays"], 4)
 
 
 def summary(target: Target, date_from: dt.date, date_to: dt.date) -> Summary:
-    fields = ["ratings", "bad", "default_good", *LEVEL_FIELDS]
-    sums = target.rollups().filter(day__gte=date_from, day__lte=date_to).aggregate(
-        **{f: Sum(f) for f in fields})
-    counts = {f: sums[f] or 0 for f in fields}
+    counts = rating_counts(target, date_from, date_to)
+    cases = case_counts(target, date_from, date_to)
     good = counts[Level.VERY_SATISFIED] + counts[Level.SATISFIED]
     figs = rectification_figures.compute(target.tickets(), target.appeals(), date_from, date_to)
+    hotline = hotline_figures.compute(target.work_orders(), None, date_from, date_to)
+    completed = cases["completed"]
     return Summary(
         ratings=counts["ratings"], good=good, bad=counts["bad"], default_good=counts["default_good"],
         good_rate=Rate(good, counts["ratings"]), bad_rate=Rate(counts["bad"], counts["ratings"]),
-        satisfaction_index=satisfaction_index(counts), coverage=coverage(target, date_from, date_to),
-        rectified_rate=figs.rectification, revisit_rate=figs.revisit, on_time_rate=figs.on_time,
+        satisfaction_index=satisfaction_index(counts), coverage=Rate(cases["rated"], completed),
+        rectified_rate=figs.rectification, revisit_rate=figs.revisit, rectified_on_time_rate=figs.on_time,
+        on_time_rate=Rate(completed - cases["late"], completed),
+        overdue=cases["late"] + open_overdue(target, date_from, date_to),
+        instant_rate=Rate(cases["instant"], completed), time_compression=compression(cases),
+        one_visit_rate=Rate(cases["one_visit"], completed),
+        hotline_response_rate=hotline.response, hotline_resolution_rate=hotline.resolution,
+        hotline_satisfaction_rate=hotline.satisfaction, hotline_first_call_rate=hotline.first_call_resolution,
     )
 
 
+# Label of every figure, in display order: pages, reports and the public portal list figures through
+# rows() so a new figure appears everywhere at once.
+LABELS = {
+    "ratings": _("评价数"), "good": _("好评数"), "bad": _("差评数"), "good_rate": _("好评率"),
+    "bad_rate": _("差评率"), "satisfaction_index": _("满意度指数"), "coverage": _("评价覆盖率"),
+    "rectified_rate": _("差评整改率"), "revisit_rate": _("实名差评回访率"),
+    "rectified_on_time_rate": _("差评按时整改率"), "on_time_rate": _("按时办结率"), "overdue": _("超期件数"),
+    "instant_rate": _("即办件比率"), "time_compression": _("办理时限压缩率"), "one_visit_rate": _("办件一次办结率"),
+    "hotline_response_rate": _("热线响应率"), "hotline_resolution_rate": _("热线解决率"),
+    "hotline_satisfaction_rate": _("热线满意率"), "hotline_first_call_rate": _("热线一次办结率"),
+    "default_good": _("默认好评"),
+}
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    key: str
+    label: str
+    value: str  # as displayed: a count, "95.2%", "—" when there is nothing to count
+    raw: object  # int, float, Rate or None
+    definition: str
+
+
+# Plain shares (not Rate): shown as percentages too.
+SHARES = {"time_compression"}
+
+
+def display(value, key: str = "") -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, Rate):
+        return value.percent
+    if key in SHARES:
+        return f"{value * 100:.1f}%"
+    return str(value)
+
+
+def rows(s: Summary, keys: list[str] | None = None) -> list[MetricRow]:
+    return [MetricRow(key, str(LABELS[key]), display(getattr(s, key), key), getattr(s, key),
+                      str(DEFINITIONS[key])) for key in (keys or LABELS)]
+
+
+def as_numbers(s: Summary) -> dict:
+    """Every figure as a JSON number: rates as their share (0..1) or None."""
+    return {key: (v.value if isinstance(v, Rate) else v) for key in LABELS for v in [getattr(s, key)]}

@@ -61,8 +61,51 @@ class DailyRollup(models.Model):
                    models.Index(fields=["dimension", "site_key", "day"])]
 
 
+class CaseDimension(models.TextChoices):
+    SITE = "site", _("服务场所")
+    WINDOW = "window", _("窗口")
+    ITEM = "item", _("事项")
+    REGION = "region", _("区域")
+
+
+class DailyCaseRollup(models.Model):
+    """Counts of the counter cases completed on one local calendar day, for one key of one dimension.
+
+    Keys, unit_path and site_key mean what they mean in DailyRollup. A case belongs to the day it was
+    completed; `rated` follows its ratings, so a rating or an exclusion arriving later recomputes the
+    case's completion day (see case_rollup.py).
+    """
+
+    day = models.DateField()
+    dimension = models.CharField(max_length=12, choices=CaseDimension.choices)
+    key = models.CharField(max_length=40)
+    unit_path = models.CharField(max_length=255, default="")
+    site_key = models.BigIntegerField(default=0)
+
+    completed = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)  # completed after the case's due moment
+    instant = models.PositiveIntegerField(default=0)  # 即办件
+    rated = models.PositiveIntegerField(default=0)  # with a counted rating (not default good, not excluded)
+    one_visit = models.PositiveIntegerField(default=0)  # completed without a request for supplements (补正)
+    # Time compression (S000:L418): working days used from acceptance to completion, and the item's
+    # statutory limit in working days, summed over the cases that have a statutory limit in days.
+    limit_cases = models.PositiveIntegerField(default=0)
+    used_workdays = models.PositiveBigIntegerField(default=0)
+    statutory_workdays = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("每日办件汇总")
+        verbose_name_plural = _("每日办件汇总")
+        constraints = [models.UniqueConstraint(fields=["day", "dimension", "key", "unit_path", "site_key"],
+                                               name="one_case_rollup_per_day_key")]
+        indexes = [models.Index(fields=["dimension", "key", "day"]),
+                   models.Index(fields=["dimension", "site_key", "day"])]
+
+
 class StatsCursor(models.Model):
     """The single row (pk=1) the rollup sweep locks and advances; holding its lock serialises workers."""
 
     last_rating_id = models.BigIntegerField(default=0)
     last_recount_at = models.DateTimeField(null=True, blank=True)
+    # Cases completed at or after this moment (less a safety margin) have their day recomputed next sweep.
+    last_case_sweep_at = models.DateTimeField(null=True, blank=True)

@@ -27,9 +27,11 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from bianmin.core import timeutil
-from bianmin.ratings.models import BAD_LEVELS, Rating, Stage
+from bianmin.ratings.models import BAD_LEVELS, Rating
 
+from . import case_rollup
 from .models import DailyRollup, Dimension, StatsCursor
+from .sources import counted_ratings, unit_prefixes
 
 BATCH = 5000  # new ratings per sweep transaction
 DAYS_PER_CHUNK = 31  # days recomputed per transaction by the recount and the rebuild
@@ -41,12 +43,6 @@ KEY_FIELDS = {
 }
 COUNT_FIELDS = ("ratings", "very_satisfied", "satisfied", "basic", "dissatisfied", "very_dissatisfied", "bad",
                 "real_name_bad", "default_good", "excluded")
-
-
-def counted_ratings():
-    """The ratings rollups are about: first ratings of any channel; follow-ups (追评) answer a ticket and
-    are never a second opinion on the same service."""
-    return Rating.objects.exclude(stage=Stage.FOLLOWUP)
 
 
 def _add(counts: dict, level: str, real_name: bool, is_default: bool, excluded: bool, n: int) -> None:
@@ -62,15 +58,6 @@ def _add(counts: dict, level: str, real_name: bool, is_default: bool, excluded: 
             counts["bad"] += n
             if real_name:
                 counts["real_name_bad"] += n
-
-
-def _prefixes(path: str) -> Iterable[tuple[str, str]]:
-    """'/1/7/42/' → ('1', '/1/'), ('7', '/1/7/'), ('42', '/1/7/42/')."""
-    prefix = "/"
-    for part in path.strip("/").split("/"):
-        if part:
-            prefix += part + "/"
-            yield part, prefix
 
 
 def compute_days(days: Iterable[dt.date]) -> list[DailyRollup]:
@@ -91,7 +78,7 @@ def compute_days(days: Iterable[dt.date]) -> list[DailyRollup]:
             if dimension == Dimension.CHANNEL:
                 # Every rating has a channel, so the channel groups see every rating once: the region rows
                 # (one per unit on the path) are derived from them without another query.
-                for unit_id, prefix in _prefixes(r["unit_path"]):
+                for unit_id, prefix in unit_prefixes(r["unit_path"]):
                     _add(rows[(r["day"], Dimension.REGION, unit_id, prefix, 0)], *flags)
     return [DailyRollup(day=day, dimension=dim, key=key, unit_path=path, site_key=site,
                         **{f: c[f] for f in COUNT_FIELDS})
@@ -119,23 +106,51 @@ def _locked_cursor() -> StatsCursor:
     return StatsCursor.objects.select_for_update().get(pk=1)
 
 
+CASE_MARGIN = dt.timedelta(minutes=10)  # completions committed this long after their timestamp are still seen
+
+
 def sweep_new() -> int:
-    """Recompute the days of ratings stored since the watermark, in bounded batches."""
+    """Recompute the days of ratings stored since the watermark, and the completion days of their cases
+    and of cases completed since the last sweep, in bounded batches."""
     days_done = 0
     while True:
         with transaction.atomic():
             cursor = _locked_cursor()
             batch = list(Rating.objects.filter(pk__gt=cursor.last_rating_id).order_by("pk")
-                         .values_list("pk", "created_at")[:BATCH])
+                         .values_list("pk", "created_at", "case_id")[:BATCH])
             if not batch:
-                return days_done
-            days = {timezone.localdate(created_at) for _, created_at in batch}
+                break
+            days = {timezone.localdate(created_at) for _, created_at, _ in batch}
             replace_days(days)
+            case_days = case_rollup.completion_days_of(case_id for _, _, case_id in batch)
+            case_rollup.replace_days(case_days)
             cursor.last_rating_id = batch[-1][0]
             cursor.save(update_fields=["last_rating_id"])
-            days_done += len(days)
+            days_done += len(days) + len(case_days)
         if len(batch) < BATCH:
-            return days_done
+            break
+    return days_done + sweep_completed_cases()
+
+
+def sweep_completed_cases() -> int:
+    with transaction.atomic():
+        cursor = _locked_cursor()
+        now = timeutil.now()
+        if cursor.last_case_sweep_at is None:
+            # First sweep on a database that never had case rollups: everything.
+            days = case_rollup.completed_since(dt.datetime.min.replace(tzinfo=dt.timezone.utc))
+        else:
+            days = case_rollup.completed_since(cursor.last_case_sweep_at - CASE_MARGIN)
+        for chunk in _chunks(sorted(days)):
+            case_rollup.replace_days(chunk)
+        cursor.last_case_sweep_at = now
+        cursor.save(update_fields=["last_case_sweep_at"])
+    return len(days)
+
+
+def _chunks(days: list[dt.date]) -> Iterable[list[dt.date]]:
+    for i in range(0, len(days), DAYS_PER_CHUNK):
+        yield days[i:i + DAYS_PER_CHUNK]
 
 
 def dirty_days(since: dt.date) -> list[dt.date]:
@@ -160,11 +175,18 @@ def recount(force: bool = False) -> int:
             return 0
         since = timezone.localdate(now) - dt.timedelta(days=settings.BIANMIN["STATS_RECOUNT_DAYS"])
         days = dirty_days(since)
-        for i in range(0, len(days), DAYS_PER_CHUNK):
-            replace_days(days[i:i + DAYS_PER_CHUNK])
+        for chunk in _chunks(days):
+            replace_days(chunk)
+        # An exclusion changes whether a case counts as rated: its completion day follows.
+        case_days = set(case_rollup.dirty_days(since))
+        if days:
+            case_days |= case_rollup.completion_days_of(
+                counted_ratings().filter(created_at__date__in=days).values_list("case_id", flat=True))
+        for chunk in _chunks(sorted(case_days)):
+            case_rollup.replace_days(chunk)
         cursor.last_recount_at = now
         cursor.save(update_fields=["last_recount_at"])
-    return len(days)
+    return len(days) + len(case_days)
 
 
 def sweep() -> int:
@@ -176,11 +198,13 @@ def rebuild(date_from: dt.date | None = None, date_to: dt.date | None = None) ->
     """Recompute every day in [date_from, date_to] (default: all days with ratings or rollups)."""
     full = date_from is None and date_to is None
     max_id = Rating.objects.aggregate(m=Max("pk"))["m"] or 0
+    rebuild_started = timeutil.now()
     if date_from is None or date_to is None:
         raw = counted_ratings().aggregate(lo=Min("created_at"), hi=Max("created_at"))
         rolled = DailyRollup.objects.aggregate(lo=Min("day"), hi=Max("day"))
-        los = [d for d in (raw["lo"] and timezone.localdate(raw["lo"]), rolled["lo"]) if d]
-        his = [d for d in (raw["hi"] and timezone.localdate(raw["hi"]), rolled["hi"]) if d]
+        case_lo, case_hi = case_rollup.span()
+        los = [d for d in (raw["lo"] and timezone.localdate(raw["lo"]), rolled["lo"], case_lo) if d]
+        his = [d for d in (raw["hi"] and timezone.localdate(raw["hi"]), rolled["hi"], case_hi) if d]
         date_from = date_from or (min(los) if los else None)
         date_to = date_to or (max(his) if his else None)
     if date_from is None or date_to is None:
@@ -191,6 +215,7 @@ def rebuild(date_from: dt.date | None = None, date_to: dt.date | None = None) ->
         with transaction.atomic():
             _locked_cursor()
             replace_days(chunk)
+            case_rollup.replace_days(chunk)
         total += len(chunk)
         day = chunk[-1] + dt.timedelta(days=1)
     if full:
@@ -200,5 +225,7 @@ def rebuild(date_from: dt.date | None = None, date_to: dt.date | None = None) ->
             cursor = _locked_cursor()
             if cursor.last_rating_id < max_id:
                 cursor.last_rating_id = max_id
-                cursor.save(update_fields=["last_rating_id"])
+            if cursor.last_case_sweep_at is None:
+                cursor.last_case_sweep_at = rebuild_started
+            cursor.save(update_fields=["last_rating_id", "last_case_sweep_at"])
     return total

@@ -26,7 +26,17 @@ class SummaryOut(Schema):
     coverage: float | None
     rectified_rate: float | None
     revisit_rate: float | None
-    on_time_rate: float | None
+    rectified_on_time_rate: float | None
+    on_time_rate: float | None = Field(description="按时办结率: cases completed within their limit ÷ cases completed.")
+    overdue: int
+    instant_rate: float | None
+    time_compression: float | None = Field(description="1 − working days used ÷ statutory limit, over the "
+                                                        "completed cases.")
+    one_visit_rate: float | None
+    hotline_response_rate: float | None
+    hotline_resolution_rate: float | None
+    hotline_satisfaction_rate: float | None
+    hotline_first_call_rate: float | None
     counts: dict[str, RateOut]
     definitions: dict[str, str]
 
@@ -41,6 +51,9 @@ class RankingEntry(Schema):
     good_rate: float
     wilson_lower: float = Field(description="95 % Wilson lower bound of the good rate: the ranking key.")
     satisfaction_index: float | None
+    previous_rank: int | None = Field(description="Rank in the period of the same length just before.")
+    rank_change: int | None = Field(description="Places gained (+) or lost (−) since the previous period.")
+    good_rate_change: float | None = Field(description="Good rate now minus good rate in the previous period.")
 
 
 class RankingsOut(Schema):
@@ -51,3 +64,5 @@ class RankingsOut(Schema):
     date_to: str = Field(alias="to")
     definition: str
     entries: list[RankingEntry]
+    red_flag: RankingEntry | None = Field(description="流动红旗 candidate: the best entry with at least the "
+                                                     "minimum number of ratings.")

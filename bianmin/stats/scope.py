@@ -13,7 +13,7 @@ from bianmin.orgs.scoping import memberships_for
 
 from .metrics import Target
 
-ACTION = Action.VIEW_RATINGS  # who may see ratings may see their figures
+ACTION = Action.VIEW_STATS
 
 _NOT_FOUND = ("单位或服务场所不存在，或无权查看。", "No such unit or site, or you may not see it.")
 

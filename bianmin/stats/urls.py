@@ -1,0 +1,9 @@
+"""Staff pages of the analytics (workbench/stats/…)."""
+from django.urls import path
+
+from . import views_dashboard
+
+app_name = "stats"
+urlpatterns = [
+    path("", views_dashboard.dashboard, name="dashboard"),
+]

@@ -1,0 +1,111 @@
+"""The analytics dashboard (workbench/stats/): figures with their definitions, trend, level distribution,
+comparison of the next level down, a map of sites with coordinates, league tables with month-over-month
+change and the 流动红旗 candidate. Drill-down: region → child region → site → windows and staff.
+
+Everything is read from the rollups (DESIGN rule 5) through the same functions the API uses, and scoped by
+scope.resolve: a unit or site outside the person's scope is a 404, as in the API.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from bianmin.core import timeutil
+from bianmin.core.errors import NotFound, PermissionDenied
+from bianmin.core.filter_forms import PeriodFilterForm
+from bianmin.orgs.models import Unit
+from bianmin.ratings.models import Level
+
+from . import breakdown, metrics, ranking, scope
+
+MAX_DAYS = 3660
+LEAGUE_ROWS = 10
+# The headline figures, in the order a supervisor reads them; the rest follow in the full table.
+HEADLINE = ["ratings", "good_rate", "satisfaction_index", "bad", "coverage", "rectified_rate", "on_time_rate",
+            "overdue"]
+
+
+MAX_ID = 2**63 - 1  # larger numbers would overflow the database's bigint: dropped as invalid
+
+
+class DashboardFilterForm(PeriodFilterForm):
+    unit = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    site = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+
+
+def presets(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    first = today.replace(day=1)
+    last_month_end = first - dt.timedelta(days=1)
+    year_ago = (first - dt.timedelta(days=335)).replace(day=1)
+    return [(str(_("本月")), first, today), (str(_("上月")), last_month_end.replace(day=1), last_month_end),
+            (str(_("近12个月")), year_ago, today), (str(_("今年")), today.replace(month=1, day=1), today)]
+
+
+def _period(data: dict, today: dt.date) -> tuple[dt.date, dt.date]:
+    """Default: this month so far; a period longer than ten years is cut to its last ten years."""
+    date_to = data.get("date_to") or today
+    date_from = data.get("date_from") or date_to.replace(day=1)
+    if (date_to - date_from).days >= MAX_DAYS:
+        date_from = date_to - dt.timedelta(days=MAX_DAYS - 1)
+    return date_from, date_to
+
+
+def breadcrumbs(target: metrics.Target, top: metrics.Target) -> list[dict]:
+    """From the broadest unit the person may see down to the target, each a link."""
+    unit = target.site.unit if target.site else target.unit
+    top_path = top.unit.path if top.unit else None
+    ids = [int(p) for p in unit.path.strip("/").split("/") if p]
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
+    crumbs = [{"name": units[i].name, "unit": i} for i in ids if i in units
+              and (top_path is None or units[i].path.startswith(top_path))]
+    if target.site:
+        crumbs.append({"name": target.site.name, "site": target.site.pk})
+    return crumbs
+
+
+@login_required
+def dashboard(request):
+    form = DashboardFilterForm(request.GET or None)
+    data = form.valid_data()
+    try:
+        top = scope.default_target(request.user)
+        target = scope.resolve(request.user, data.get("unit"), data.get("site"))
+    except PermissionDenied as exc:
+        raise Forbidden(str(exc)) from exc
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    today = timeutil.today()
+    date_from, date_to = _period(data, today)
+    summary = metrics.summary(target, date_from, date_to)
+    counts = metrics.rating_counts(target, date_from, date_to)
+    levels = ["site", "window", "staff"] if target.unit else ["window", "staff"]
+    leagues = []
+    for level in levels:
+        entries = ranking.league_with_change(target, level, date_from, date_to)
+        leagues.append({"level": level, "label": ranking.LEVEL_LABELS[level], "entries": entries[:LEAGUE_ROWS],
+                        "total": len(entries), "red_flag": ranking.red_flag(entries) if level == "window" else None})
+    below = breakdown.children(target, date_from, date_to)
+    chart_data = {
+        "trend": breakdown.trend(target, date_from, date_to),
+        "levels": [{"name": str(Level(d["level"]).label), "value": d["count"]}
+                   for d in breakdown.distribution(counts)],
+        "children": [{"name": c["name"], "satisfaction_index": c["satisfaction_index"], "good_rate": c["good_rate"],
+                      "ratings": c["ratings"]} for c in below],
+        "map": breakdown.map_points(target, date_from, date_to),
+        "labels": {"ratings": str(_("评价数")), "bad": str(_("差评数")), "good_rate": str(_("好评率")),
+                   "satisfaction_index": str(_("满意度指数")), "empty": str(_("暂无数据"))},
+    }
+    all_rows = metrics.rows(summary)
+    return render(request, "stats/dashboard.html", {
+        "form": form, "target": target, "crumbs": breadcrumbs(target, top), "date_from": date_from,
+        "date_to": date_to, "presets": presets(today), "headline": metrics.rows(summary, HEADLINE),
+        "figures": all_rows, "leagues": leagues, "children": below, "chart_data": chart_data,
+        "has_ratings": summary.ratings > 0, "ranking_definition": ranking.DEFINITION,
+        "target_query": f"site={target.site.pk}" if target.site else f"unit={target.unit.pk}",
+    })
