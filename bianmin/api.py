@@ -72,7 +72,9 @@ def _register_routers() -> None:
     from bianmin.ratings.api import router as ratings_router
     from bianmin.ratings.api_feedback import router as feedback_router
     from bianmin.rectification.api import router as rectification_router
+    from bianmin.reports.api import router as reports_router
     from bianmin.stats.api import router as stats_router
+    from bianmin.stats.api_hotspots import router as hotspots_router
 
     api.add_router("/auth", auth_router)
     api.add_router("/calendar", calendar_router)
@@ -83,6 +85,9 @@ def _register_routers() -> None:
     api.add_router("", rectification_router)
     api.add_router("", hotline_router)
     api.add_router("", stats_router)
+    api.add_router("", "bianmin.disclosure.api.router")
+    api.add_router("", reports_router)
+    api.add_router("", hotspots_router)
     api.add_router("/cases", cases_router)
 
 

@@ -70,7 +70,9 @@ INSTALLED_APPS = [
     "bianmin.rectification",
     "bianmin.hotline",
     "bianmin.stats",
+    "bianmin.reports",
     "bianmin.portal",
+    "bianmin.disclosure",
 ]
 
 MIDDLEWARE = [
@@ -255,8 +257,30 @@ BIANMIN = {
     # (or committed late), at most every STATS_RECOUNT_SECONDS; new ratings are picked up every sweep.
     "STATS_RECOUNT_DAYS": int(os.environ.get("BIANMIN_STATS_RECOUNT_DAYS", "400")),
     "STATS_RECOUNT_SECONDS": int(os.environ.get("BIANMIN_STATS_RECOUNT_SECONDS", "600")),
+    # `manage.py demo` adds generated history (bianmin/demo/history.py): this many full months before the current
+    # month, plus the current month so far. DEMO_HISTORY off (or `demo --no-history`) loads the hand-made demo only.
+    "DEMO_HISTORY": env_bool("BIANMIN_DEMO_HISTORY", True),
+    "DEMO_HISTORY_MONTHS": int(os.environ.get("BIANMIN_DEMO_HISTORY_MONTHS", "6")),
     # 流动红旗: the monthly candidate is the best-ranked window (Wilson bound) with at least this many ratings.
     "RED_FLAG_MIN_RATINGS": int(os.environ.get("BIANMIN_RED_FLAG_MIN_RATINGS", "30")),
+    # Scheduled reports (SPEC §9; S003:L16, S000:L232): due dates. Which period each report covers follows from
+    # these (bianmin/reports/calendar.py): the monthly report due on the 29th covers the 29th of the month before
+    # to the 28th, the half-year report due 25 June covers 1 January – 24 June, the quarterly case statistics due
+    # on the 10th of a quarter's first month cover the previous quarter, the annual report due 5 January the
+    # previous year. The worker generates each report on the first day its period is complete, for reports due
+    # at most REPORT_CATCH_UP_DAYS ago (a new installation does not produce years of back reports), at most
+    # REPORT_BATCH per sweep, for every region or enterprise unit of the listed levels.
+    "REPORT_MONTHLY_DAY": int(os.environ.get("BIANMIN_REPORT_MONTHLY_DAY", "29")),
+    "REPORT_QUARTERLY_DAY": int(os.environ.get("BIANMIN_REPORT_QUARTERLY_DAY", "10")),
+    "REPORT_HALF_YEAR_DUE": os.environ.get("BIANMIN_REPORT_HALF_YEAR_DUE", "06-25"),
+    "REPORT_ANNUAL_DUE": os.environ.get("BIANMIN_REPORT_ANNUAL_DUE", "01-05"),
+    "REPORT_CATCH_UP_DAYS": int(os.environ.get("BIANMIN_REPORT_CATCH_UP_DAYS", "31")),
+    "REPORT_BATCH": int(os.environ.get("BIANMIN_REPORT_BATCH", "20")),
+    "REPORT_UNIT_LEVELS": env_list("BIANMIN_REPORT_UNIT_LEVELS", "province,city,county"),
+    # Townships send their case statistics to the county every quarter (S000:L232), so they get that report too.
+    "REPORT_QUARTERLY_UNIT_LEVELS": env_list("BIANMIN_REPORT_QUARTERLY_UNIT_LEVELS", "province,city,county,township"),
     # Public endpoints (rating submission, portal comments): requests per minute per address.
     "PUBLIC_RATE_PER_MINUTE": int(os.environ.get("BIANMIN_PUBLIC_RATE_PER_MINUTE", "120")),
+    # Public disclosure pages and API (/public/, /api/v1/public/…): seconds a computed report is cached.
+    "PUBLIC_CACHE_SECONDS": int(os.environ.get("BIANMIN_PUBLIC_CACHE_SECONDS", "300")),
 }

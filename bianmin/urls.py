@@ -15,6 +15,8 @@ urlpatterns = [
     path("workbench/notifications/", notifications, name="notifications"),
     path("workbench/hotline/", include("bianmin.hotline.urls")),
     path("workbench/stats/", include("bianmin.stats.urls")),
+    path("workbench/reports/", include("bianmin.reports.urls")),
+    path("public/", include("bianmin.disclosure.urls")),
     path("workbench/", include("bianmin.cases.urls")),
     path("r/", include("bianmin.ratings.urls")),
     path("followup/", include("bianmin.rectification.followup_urls")),

@@ -17,6 +17,14 @@ def fresh_calendar_cache():
 
 
 @pytest.fixture(autouse=True)
+def no_scheduled_reports(request, settings):
+    """`worker --once` also generates the reports due around today (bianmin/reports/jobs.py), ~0.25 s each: only
+    the report tests want them, so elsewhere no unit level gets reports."""
+    if not request.module.__name__.rsplit(".", 1)[-1].startswith("test_reports"):
+        settings.BIANMIN = {**settings.BIANMIN, "REPORT_UNIT_LEVELS": [], "REPORT_QUARTERLY_UNIT_LEVELS": []}
+
+
+@pytest.fixture(autouse=True)
 def calendar_for_next_year(request):
     """Tests that run on today's date may compute deadlines into next year. Until the official schedule
     for that year is seeded (a newer chinese-calendar), give such tests a plain weekends-only year so

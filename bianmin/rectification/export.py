@@ -23,7 +23,8 @@ MAX_ROWS = 20000
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _headers() -> list[str]:
+def headers() -> list[str]:
+    """The ledger's column titles; scheduled reports (bianmin/reports) write the same columns with row()."""
     return [_("工单编号"), _("生成时间"), _("来源"), _("责任单位"), _("责任场所"), _("评价等级"), _("评价人电话"),
             _("回访核实期限"), _("整改反馈期限"), _("状态"), _("处理方式"), _("反馈方式"), _("反馈时间"),
             _("办结时间"), _("是否超期")]
@@ -54,7 +55,7 @@ def row(ticket: Ticket, now) -> list:
 def workbook_bytes(tickets: Iterable[Ticket]) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("整改台账"))
-    ws.append(_headers())
+    ws.append(headers())
     now = timeutil.now()
     for ticket in tickets:
         ws.append(row(ticket, now))

@@ -1,0 +1,50 @@
+"""League tables the portal publishes: sites, windows and departments (ranking.league, SPEC §9).
+
+Staff-level rankings are not published. A ranking of named people is personnel assessment data for the
+centre and the supervisors (it feeds warnings and appraisals, SPEC §8); made public it would single out a
+clerk for a handful of ratings. Sites, windows (named by number and name) and departments are the
+accountable places and bodies the policy asks to rank in public.
+"""
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from bianmin.core.rates import Rate
+from bianmin.orgs.models import Window
+from bianmin.stats import metrics, ranking
+from bianmin.stats.metrics import Target
+
+from .periods import Period
+
+LEVELS = {"sites": "site", "windows": "window", "departments": "department"}
+TITLES = {"sites": _("服务场所排行"), "windows": _("窗口排行"), "departments": _("部门排行")}
+LIMIT = 50  # entries per table; a province has thousands of windows, the county pages rank them all
+
+
+def _entry(e: dict) -> dict:
+    """The published fields of one league entry, picked one by one: nothing else leaves."""
+    return {"rank": e["rank"], "id": e["id"], "name": e["name"], "site": None, "ratings": e["ratings"],
+            "good_rate": e["good_rate"], "good_rate_display": Rate(e["good"], e["ratings"]).percent,
+            "satisfaction_index": e["satisfaction_index"],
+            "satisfaction_index_display": metrics.display(e["satisfaction_index"]),
+            "wilson_lower": e["wilson_lower"]}
+
+
+def _add_site_names(entries: list[dict]) -> None:
+    """Windows are numbered per site: "1号 综合窗口" needs its site to be told apart."""
+    sites = dict(Window.objects.filter(pk__in=[e["id"] for e in entries]).values_list("pk", "site__name"))
+    for e in entries:
+        e["site"] = sites.get(e["id"])
+
+
+def tables(target: Target, period: Period, limit: int = LIMIT) -> dict:
+    result = {"from": period.date_from.isoformat(), "to": period.date_to.isoformat(),
+              "label": period.label, "definition": str(ranking.DEFINITION), "tables": []}
+    for key, level in LEVELS.items():
+        ranked = ranking.league(target, level, period.date_from, period.date_to)
+        entries = [_entry(e) for e in ranked[:limit]]
+        if key == "windows":
+            _add_site_names(entries)
+        result["tables"].append({"key": key, "title": str(TITLES[key]), "total": len(ranked), "entries": entries})
+    result["any"] = any(t["entries"] for t in result["tables"])
+    return result
