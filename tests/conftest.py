@@ -17,6 +17,13 @@ def fresh_calendar_cache():
 
 
 @pytest.fixture(autouse=True)
+def no_demo_history(settings):
+    """`manage.py demo` adds months of generated history (bianmin/demo/history.py): tests load the hand-made demo
+    only, so they stay fast and its exact counts hold, unless they turn history on (tests/test_demo_history.py)."""
+    settings.BIANMIN = {**settings.BIANMIN, "DEMO_HISTORY": False}
+
+
+@pytest.fixture(autouse=True)
 def no_scheduled_reports(request, settings):
     """`worker --once` also generates the reports due around today (bianmin/reports/jobs.py), ~0.25 s each: only
     the report tests want them, so elsewhere no unit level gets reports."""

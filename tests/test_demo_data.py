@@ -367,3 +367,26 @@ def test_demo_loading_sends_no_text_messages(settings):
     sms.outbox.clear()
     load_demo_at(DEMO_NOW)
     assert Ticket.objects.filter(feedback_at__isnull=False).exists() and sms.outbox == []
+
+
+# ---------------------------------------------------------------- with generated history (demo/history.py)
+
+def test_generated_history_leaves_the_hand_made_demo_as_it_is(settings):
+    # Other tests load the demo without history (tests/conftest.py); tests/test_demo_history.py checks the history.
+    settings.BIANMIN = {**settings.BIANMIN, "DEMO_HISTORY": True, "DEMO_HISTORY_MONTHS": 0}
+    out = load_demo_at(DEMO_NOW)
+    assert "历史数据" in out and f"演示办件 {len(demo_cases.CASES)}" in out
+    history = Case.objects.filter(handled_by__username__startswith="demo-staff-")
+    assert history.count() > 50
+    mine = list(demo_case_rows())
+    assert len(mine) == len(demo_cases.CASES) and {c.status for c in mine} == {s.value for s in Status}
+    # The personas handle the hand-made cases only; the history has clerks of its own.
+    assert not history.filter(handled_by__username__in=["demo-clerk", "demo-clerk2", "demo-town-clerk"]).exists()
+    finished = sorted((c for c in mine if c.status == "completed"), key=lambda c: (c.completed_at, c.pk))
+    rated = set(Rating.objects.filter(case__in=mine, stage="complete").values_list("case_id", flat=True))
+    assert len(rated) == 12 and all(c.pk not in rated for c in finished[-3:])
+    statuses = set(Ticket.objects.filter(case__in=mine).values_list("status", flat=True))
+    assert {"closed", "answered", "rectifying"} <= statuses
+    before = snapshot()
+    again = load_demo_at(DEMO_NOW)
+    assert snapshot() == before and "新建 0 条" in again

@@ -5,7 +5,9 @@ name, site, window number, work ID, item code, username) and created only when m
 rows, including anything edited in the admin, are left as they are, and nothing is deleted. A guide
 version is published only for items that have none yet. Demo counter cases (demo/cases.py), their
 ratings (demo/ratings.py) and the hotline's work orders (demo/hotline.py) are created once, through the
-services at past moments, after everything else exists. Everything runs in one transaction.
+services at past moments, after everything else exists; then months of generated history are added once
+(demo/history.py) and the statistics rollups are rebuilt, so dashboards are right at once. Everything runs in
+one transaction.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -23,6 +26,7 @@ from bianmin.core import sms
 from bianmin.orgs.models import Membership, Site, Staff, Unit, Window, WindowPost
 
 from . import cases as case_data
+from . import history as history_data
 from . import hotline as hotline_data
 from . import items as item_data
 from . import ratings as rating_data
@@ -41,11 +45,14 @@ class Summary:
     published: int = 0
     sign_ins: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    history: history_data.Result | None = None
+    rollup_days: int = 0
 
 
 class _Loader:
-    def __init__(self) -> None:
+    def __init__(self, history_months: int | None = None) -> None:
         self.summary = Summary()
+        self.history_months = history_months
 
     # -- generic helpers ------------------------------------------------------------------
     def one(self, model, lookup: dict, defaults: dict | None = None):
@@ -158,12 +165,13 @@ class _Loader:
         c = site_data.COUNTY_CENTRE
         rows = [{"unit_id": self.county.pk, "kind": Site.Kind.CENTER, "name": c["name"], "address": c["address"],
                  "hall_area": c["hall_area"], "opening_hours": c["opening_hours"], "phone": c["phone"],
-                 "complaint_phone": c["complaint_phone"]}]
-        for name, code3, address, area, _villages in regions.TOWNSHIPS:
+                 "complaint_phone": c["complaint_phone"], **site_data.coordinates(0, 0)}]
+        for t, (name, code3, address, area, _villages) in enumerate(regions.TOWNSHIPS, 1):
             rows.append({"unit_id": self.townships[name].pk, "kind": Site.Kind.TOWNSHIP, "name": f"{name}便民服务中心",
                          "address": f"{regions.COUNTY['name']}{name}{address}", "hall_area": area,
                          "opening_hours": site_data.TOWNSHIP_HOURS, "phone": f"0123-66{code3}00",
-                         "complaint_phone": f"0123-66{code3}15"})
+                         "complaint_phone": f"0123-66{code3}15", **site_data.coordinates(t, 0)})
+        township_number = {name: t for t, (name, *_rest) in enumerate(regions.TOWNSHIPS, 1)}
         for n, (township, village) in enumerate(self.villages):
             office = "居民委员会" if village.name.endswith("社区") else "村民委员会"
             pilot = township.name == regions.PILOT_TOWNSHIP
@@ -172,7 +180,8 @@ class _Loader:
                          "hall_area": 30 + (n * 7) % 40, "opening_hours": site_data.STATION_HOURS,
                          "phone": f"0123-67{village.division_code[-3:]}01",
                          "complaint_phone": f"0123-66{township.division_code[-3:]}15",
-                         "status": Site.Status.PILOT if pilot else Site.Status.ACTIVE})
+                         "status": Site.Status.PILOT if pilot else Site.Status.ACTIVE,
+                         **site_data.coordinates(township_number.get(township.name, 0), n + 1)})
         sites = self.many(Site, ("unit_id", "kind"), rows)
         self.centre = sites[(self.county.pk, Site.Kind.CENTER)]
         self.township_sites = {name: sites[(unit.pk, Site.Kind.TOWNSHIP)] for name, unit in self.townships.items()}
@@ -317,6 +326,26 @@ class _Loader:
         self.summary.created["workorder"] += result.created
         self.summary.notes += result.notes
 
+    # -- months of generated history, then the figures -----------------------------------------
+    def load_history(self) -> None:
+        """History_months: full months before the current one (None: the setting; negative: no history)."""
+        months = self.history_months
+        if months is None:
+            months = settings.BIANMIN["DEMO_HISTORY_MONTHS"] if settings.BIANMIN["DEMO_HISTORY"] else -1
+        if months < 0:
+            return
+        result = history_data.load(self, months)
+        self.summary.history = result
+        self.summary.created["history"] += result.cases + result.ratings + result.orders + result.accounts
+        self.summary.notes += result.notes
+
+    def refresh_figures(self) -> None:
+        """Rebuild the statistics rollups when ratings were added, so the dashboards need not wait for the worker."""
+        from bianmin.stats import rollup
+
+        if self.summary.created["rating"] or self.summary.created["history"]:
+            self.summary.rollup_days = rollup.rebuild()
+
     # -- all ------------------------------------------------------------------------------
     def run(self) -> Summary:
         self.load_regions()
@@ -327,6 +356,8 @@ class _Loader:
         self.load_cases()
         self.load_ratings()
         self.load_hotline()
+        self.load_history()
+        self.refresh_figures()
         self.summary.counts = {
             "townships": len(self.townships),
             "villages": len(self.villages),
@@ -341,8 +372,10 @@ class _Loader:
         return self.summary
 
 
-def load() -> Summary:
+def load(history_months: int | None = None) -> Summary:
     """Load (or complete) the demo data; safe to run any number of times. Demo phone numbers are made
-    up, so no text message leaves while loading (feedback messages of the demo tickets included)."""
+    up, so no text message leaves while loading (feedback messages of the demo tickets included).
+    `history_months`: full months of generated history before the current month (None: the settings
+    DEMO_HISTORY and DEMO_HISTORY_MONTHS; negative: none)."""
     with sms.held(), transaction.atomic():
-        return _Loader().run()
+        return _Loader(history_months).run()

@@ -15,6 +15,23 @@ COUNTY_CENTRE = {
     "complaint_phone": "0123-6612300",
 }
 
+# Made-up coordinates for the dashboard's map: the county centre in the middle, townships on a ring around it,
+# village stations close to their township (the demo county is fictional, so are its places).
+CENTRE_LAT, CENTRE_LNG = 28.19500, 112.97600
+
+
+def coordinates(township: int, station: int) -> dict:
+    import math
+
+    if not township:
+        return {"latitude": CENTRE_LAT, "longitude": CENTRE_LNG}
+    angle = township * 2 * math.pi / 7
+    lat, lng = CENTRE_LAT + 0.12 * math.sin(angle), CENTRE_LNG + 0.15 * math.cos(angle)
+    if station:
+        lat, lng = lat + 0.02 * math.sin(station), lng + 0.025 * math.cos(station)
+    return {"latitude": round(lat, 5), "longitude": round(lng, 5)}
+
+
 TOWNSHIP_HOURS = "周一至周五 9:00-12:00, 14:00-17:30；逢场日全体工作人员到岗"
 STATION_HOURS = "周一至周五 9:00-12:00, 14:30-17:30（代办员值守）"
 

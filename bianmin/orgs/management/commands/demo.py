@@ -1,20 +1,29 @@
 """`python manage.py demo`: load the demo county, centres, items and sign-ins (demo data only)."""
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+MAX_HISTORY_MONTHS = 24  # two years of generated history take minutes to load; more is not a demo any more
 
 
 class Command(BaseCommand):
-    help = "加载演示数据（澄溪县：政务服务中心、便民服务中心、窗口、工作人员、事项、演示办件、12345 热线工单和演示账号）。可重复执行，不会产生重复数据。"
+    help = "加载演示数据（澄溪县：政务服务中心、便民服务中心、窗口、工作人员、事项、演示办件、12345 热线工单、近几个月的历史数据和演示账号）。可重复执行，不会产生重复数据。"
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true", help="不输出汇总信息")
+        parser.add_argument("--history-months", type=int, default=None, metavar="N",
+                            help="生成当月之前 N 个整月（另加本月至今）的历史数据，默认取 BIANMIN_DEMO_HISTORY_MONTHS（6）；"
+                                 "历史数据只生成一次")
+        parser.add_argument("--no-history", action="store_true", help="不生成历史数据")
 
-    def handle(self, *args, quiet: bool = False, **options):
+    def handle(self, *args, quiet: bool = False, history_months: int | None = None, no_history: bool = False,
+               **options):
         from bianmin.demo.loader import load
         from bianmin.demo.users import DEMO_PASSWORD
 
-        summary = load()
+        if history_months is not None and not 0 <= history_months <= MAX_HISTORY_MONTHS:
+            raise CommandError(f"--history-months 须在 0 到 {MAX_HISTORY_MONTHS} 之间")
+        summary = load(-1 if no_history else history_months)
         if quiet:
             return
         c = summary.counts
@@ -29,6 +38,13 @@ class Command(BaseCommand):
                 "（最近办结的 3 件留待您亲自评价）")
         if summary.created["workorder"]:
             out(f"  12345 热线工单 {summary.created['workorder']} 件（受理、派单、退回改派、延期、回访和超期督办）")
+        history = summary.history
+        if history is not None and history.created:
+            out(f"  历史数据（{history.first_day:%Y年%m月%d日}起）：办件 {history.cases} 件，评价 {history.ratings} 条"
+                f"（差评 {history.bad} 条，整改工单 {history.tickets_open} 件仍在办理），12345 热线工单 {history.orders} 件，"
+                f"工作人员账号 {history.accounts} 个")
+        if summary.rollup_days:
+            out(f"  统计汇总已更新（{summary.rollup_days} 天）")
         for note in summary.notes:
             out(self.style.WARNING(f"  注意：{note}"))
         out(f"演示账号（仅限演示数据，密码均为 {DEMO_PASSWORD}）：")
