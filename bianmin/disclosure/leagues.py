@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.core.rates import Rate
-from bianmin.orgs.models import Window
 from bianmin.stats import metrics, ranking
 from bianmin.stats.metrics import Target
 
@@ -23,18 +22,11 @@ LIMIT = 50  # entries per table; a province has thousands of windows, the county
 
 def _entry(e: dict) -> dict:
     """The published fields of one league entry, picked one by one: nothing else leaves."""
-    return {"rank": e["rank"], "id": e["id"], "name": e["name"], "site": None, "ratings": e["ratings"],
+    return {"rank": e["rank"], "id": e["id"], "name": e["name"], "site": e.get("site_name"), "ratings": e["ratings"],
             "good_rate": e["good_rate"], "good_rate_display": Rate(e["good"], e["ratings"]).percent,
             "satisfaction_index": e["satisfaction_index"],
             "satisfaction_index_display": metrics.display(e["satisfaction_index"]),
             "wilson_lower": e["wilson_lower"]}
-
-
-def _add_site_names(entries: list[dict]) -> None:
-    """Windows are numbered per site: "1号 综合窗口" needs its site to be told apart."""
-    sites = dict(Window.objects.filter(pk__in=[e["id"] for e in entries]).values_list("pk", "site__name"))
-    for e in entries:
-        e["site"] = sites.get(e["id"])
 
 
 def tables(target: Target, period: Period, limit: int = LIMIT) -> dict:
@@ -43,8 +35,6 @@ def tables(target: Target, period: Period, limit: int = LIMIT) -> dict:
     for key, level in LEVELS.items():
         ranked = ranking.league(target, level, period.date_from, period.date_to)
         entries = [_entry(e) for e in ranked[:limit]]
-        if key == "windows":
-            _add_site_names(entries)
         result["tables"].append({"key": key, "title": str(TITLES[key]), "total": len(ranked), "entries": entries})
     result["any"] = any(t["entries"] for t in result["tables"])
     return result

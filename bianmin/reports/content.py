@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bianmin.orgs.models import Unit, Window
+from bianmin.orgs.models import Unit
 from bianmin.rectification import export as ledger
 from bianmin.rectification.figures import in_period
 from bianmin.stats import metrics, ranking
@@ -69,11 +69,9 @@ def tickets_of(unit: Unit, date_from: dt.date, date_to: dt.date):
 
 def _named(level: str, entries: list[dict]) -> list[dict]:
     """Window numbers repeat from site to site ("1号 综合窗口" in every centre): a county's table names the site."""
-    if level == "window":
-        sites = dict(Window.objects.filter(pk__in=[e["id"] for e in entries]).values_list("pk", "site__name"))
-        for e in entries:
-            if e["id"] in sites:
-                e["name"] = f"{sites[e['id']]} {e['name']}"
+    for e in entries:
+        if e.get("site_name"):
+            e["name"] = f"{e['site_name']} {e['name']}"
     return entries
 
 

@@ -56,9 +56,14 @@ def league(target: Target, level: str, date_from: dt.date, date_to: dt.date) -> 
         entries.append({"id": int(s["key"]), "ratings": s["ratings"], "good": good, "bad": s["bad"],
                         "good_rate": round(good / s["ratings"], 4), "wilson_lower": wilson_lower(good, s["ratings"]),
                         "satisfaction_index": satisfaction_index(s)})
-    names = {obj.pk: str(obj) for obj in NAMES[dimension].objects.filter(pk__in=[e["id"] for e in entries])}
+    objects = NAMES[dimension].objects.filter(pk__in=[e["id"] for e in entries])
+    if dimension == Dimension.WINDOW:  # "01号 综合窗口" exists in every centre: say which centre
+        objects = objects.select_related("site")
+    found = {obj.pk: obj for obj in objects}
     for e in entries:
-        e["name"] = names.get(e["id"], "")
+        obj = found.get(e["id"])
+        e["name"] = str(obj) if obj else ""
+        e["site_name"] = obj.site.name if obj and dimension == Dimension.WINDOW else None
     entries.sort(key=lambda e: (-e["wilson_lower"], -e["ratings"], e["id"]))
     for rank, e in enumerate(entries, 1):
         e["rank"] = rank

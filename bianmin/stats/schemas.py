@@ -45,6 +45,7 @@ class RankingEntry(Schema):
     rank: int
     id: int
     name: str
+    site_name: str | None = Field(None, description="For windows: the service site the window is in.")
     ratings: int
     good: int
     bad: int

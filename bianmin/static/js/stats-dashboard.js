@@ -71,7 +71,8 @@
                    return { value: [s.lng, s.lat, s.satisfaction_index === null ? 60 : s.satisfaction_index, s.ratings],
                             site: s, name: s.name };
                  }),
-                 label: { show: true, position: "right", formatter: function (p) { return p.data.name; } } }]
+                 // Names only on hover: a county's dozens of stations would bury each other's labels.
+                 emphasis: { label: { show: true, position: "right", formatter: function (p) { return p.data.name; } } } }]
     });
   }
 
