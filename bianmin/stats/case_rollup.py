@@ -25,6 +25,7 @@ from bianmin.core.worktime.clock import LimitUnit
 from bianmin.core.worktime.loader import get_calendar
 
 from .models import CaseDimension, DailyCaseRollup
+from . import sources
 from .sources import completed_cases, has_counted_rating, unit_prefixes
 
 COUNT_FIELDS = ("completed", "late", "instant", "rated", "one_visit", "limit_cases", "used_workdays",
@@ -108,13 +109,7 @@ def compute_days(days: Iterable[dt.date]) -> list[DailyCaseRollup]:
 
 
 def replace_days(days: Iterable[dt.date]) -> int:
-    days = sorted(set(days))
-    if not days:
-        return 0
-    new_rows = compute_days(days)
-    DailyCaseRollup.objects.filter(day__in=days).delete()
-    DailyCaseRollup.objects.bulk_create(new_rows, batch_size=1000)
-    return len(new_rows)
+    return sources.replace_days(DailyCaseRollup, compute_days, days)
 
 
 def completion_days_of(case_ids: Iterable[int]) -> set[dt.date]:

@@ -17,7 +17,24 @@ class Dimension(models.TextChoices):
     CHANNEL = "channel", _("评价渠道")
 
 
-class DailyRollup(models.Model):
+class RollupKey(models.Model):
+    """What a rollup row is about: one local calendar day and one key of one dimension, within a unit path
+    and a site. Each rollup adds its own `dimension` (with its choices) and its counts."""
+
+    day = models.DateField()
+    key = models.CharField(max_length=40)  # the object's id, or the channel code
+    unit_path = models.CharField(max_length=255, default="")
+    # The site the rows' records belong to (0: none, e.g. an online item rating; always 0 on region rows).
+    # Kept so that a centre manager, whose scope is one site and not the unit it hangs off, can be shown
+    # the windows, staff and items of that site only. A plain integer, not a foreign key: rollups are
+    # derived data and must never block deleting or archiving what they summarise.
+    site_key = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyRollup(RollupKey):
     """Counts of the first ratings (not follow-ups) of one local calendar day for one key of one dimension.
 
     `unit_path` is the path of the unit the rows' ratings belong to (for region rows: the key unit's own
@@ -26,15 +43,7 @@ class DailyRollup(models.Model):
     units and sites on the same day, and a subtree or site query must be able to tell those apart.
     """
 
-    day = models.DateField()
     dimension = models.CharField(max_length=12, choices=Dimension.choices)
-    key = models.CharField(max_length=40)  # the object's id, or the channel code
-    unit_path = models.CharField(max_length=255, default="")
-    # The site the ratings were given at (0: none, e.g. an online item rating; always 0 on region rows).
-    # Kept so that a centre manager, whose scope is one site and not the unit it hangs off, can be shown
-    # the windows, staff and items of that site only. A plain integer, not a foreign key: rollups are
-    # derived data and must never block deleting or archiving what they summarise.
-    site_key = models.BigIntegerField(default=0)
 
     # Counted ratings: neither excluded nor default good ratings.
     ratings = models.PositiveIntegerField(default=0)
@@ -68,7 +77,7 @@ class CaseDimension(models.TextChoices):
     REGION = "region", _("区域")
 
 
-class DailyCaseRollup(models.Model):
+class DailyCaseRollup(RollupKey):
     """Counts of the counter cases completed on one local calendar day, for one key of one dimension.
 
     Keys, unit_path and site_key mean what they mean in DailyRollup. A case belongs to the day it was
@@ -76,11 +85,7 @@ class DailyCaseRollup(models.Model):
     case's completion day (see case_rollup.py).
     """
 
-    day = models.DateField()
     dimension = models.CharField(max_length=12, choices=CaseDimension.choices)
-    key = models.CharField(max_length=40)
-    unit_path = models.CharField(max_length=255, default="")
-    site_key = models.BigIntegerField(default=0)
 
     completed = models.PositiveIntegerField(default=0)
     late = models.PositiveIntegerField(default=0)  # completed after the case's due moment

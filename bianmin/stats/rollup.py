@@ -29,7 +29,7 @@ from django.utils import timezone
 from bianmin.core import timeutil
 from bianmin.ratings.models import BAD_LEVELS, Rating
 
-from . import case_rollup
+from . import case_rollup, sources
 from .models import DailyRollup, Dimension, StatsCursor
 from .sources import counted_ratings, unit_prefixes
 
@@ -87,13 +87,7 @@ def compute_days(days: Iterable[dt.date]) -> list[DailyRollup]:
 
 def replace_days(days: Iterable[dt.date]) -> int:
     """Recompute and replace the rows of these days; call inside the cursor lock. Returns rows written."""
-    days = sorted(set(days))
-    if not days:
-        return 0
-    new_rows = compute_days(days)
-    DailyRollup.objects.filter(day__in=days).delete()
-    DailyRollup.objects.bulk_create(new_rows, batch_size=1000)
-    return len(new_rows)
+    return sources.replace_days(DailyRollup, compute_days, days)
 
 
 def _locked_cursor() -> StatsCursor:

@@ -1,7 +1,9 @@
-"""What the rollups read from the raw tables, in one place for both rollups (ratings and cases)."""
+"""What the rollups read from the raw tables, and how they replace a day: one place for both rollups
+(ratings and cases)."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Callable, Iterable
 
 from django.db.models import Exists, OuterRef
 
@@ -31,3 +33,15 @@ def unit_prefixes(path: str) -> Iterable[tuple[str, str]]:
         if part:
             prefix += part + "/"
             yield part, prefix
+
+
+def replace_days(model, compute: Callable[[list[dt.date]], list], days: Iterable[dt.date]) -> int:
+    """Recompute the rows of these days from scratch and replace them (idempotent); callers hold the
+    StatsCursor lock. Returns the number of rows written."""
+    days = sorted(set(days))
+    if not days:
+        return 0
+    new_rows = compute(days)
+    model.objects.filter(day__in=days).delete()
+    model.objects.bulk_create(new_rows, batch_size=1000)
+    return len(new_rows)
