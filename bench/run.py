@@ -1,11 +1,14 @@
 #!/usr/bin/env python
-"""Benchmarks: `make bench` (or `.venv/bin/python bench/run.py [--db sqlite|postgres|both] [--only cases|ratings]`).
+"""Benchmarks: `make bench` (or `.venv/bin/python bench/run.py [--db sqlite|postgres|both]
+[--only cases|ratings|stats]`).
 
 Runs every benchmark and prints the machine, the figures and Markdown tables to paste into
 docs/benchmarks.md:
   - cases:   working-day due dates, case registration/acceptance and calendar API (in-process), clerk queue;
   - ratings: rating ingest through the HTTP API under gunicorn beside the raw single-row INSERT rate of the
-             same database (bench/ratings.py; its options --seconds, --connections, --configs... work here too).
+             same database (bench/ratings.py; its options --seconds, --connections, --configs... work here too);
+  - stats:   only when asked for (`--only stats`, it generates 10 million ratings): dashboard queries over a
+             province's year of ratings beside plain GROUP BYs, on PostgreSQL (bench/stats_scale.py).
 Each database run happens in a child process with its own DATABASE_URL and a throwaway database, so
 nothing touches real data. Not run by the test suite: speed is measured here, not timed in tests.
 """
@@ -153,7 +156,10 @@ def main() -> None:
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
-    parser.add_argument("--only", choices=["cases", "ratings"], help="run one benchmark (default: all)")
+    parser.add_argument("--only", choices=["cases", "ratings", "stats"],
+                        help="run one benchmark (default: cases and ratings; stats only when named)")
+    parser.add_argument("--stats-ratings", type=int, default=10_000_000, help="stats: ratings to generate")
+    parser.add_argument("--stats-reuse", action="store_true", help="stats: reuse the data set of an earlier run")
     parser.add_argument("--n", type=int, default=300, help="cases benchmark: requests per figure")
     parser.add_argument("--child", action="store_true")
     parser.add_argument("--json", action="store_true", help="print the rating ingest results as JSON too")
@@ -162,6 +168,11 @@ def main() -> None:
     if args.child:
         print(json.dumps(child(args.n)))
         return
+    if args.only == "stats":  # a run of its own: PostgreSQL only, minutes to an hour
+        cmd = [sys.executable, str(ROOT / "bench" / "stats_scale.py"), "--ratings", str(args.stats_ratings)]
+        cmd += (["--reuse"] if args.stats_reuse else []) + (["--wait-quiet", str(args.wait_quiet)] if args.wait_quiet
+                                                             else [])
+        raise SystemExit(subprocess.run(cmd, cwd=ROOT).returncode)
     ratings.stop_on_sigterm()
     started = time.perf_counter()
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
