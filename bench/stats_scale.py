@@ -104,6 +104,8 @@ def prepare(args) -> dict:
         log(f"generated in {facts['generate_s']:.0f} s")
     else:
         log(f"reusing the data set generated {facts.get('generated_at')} ({facts['cases']:,} cases and ratings)")
+    if args.generate_only:
+        return facts
     if facts.get("rebuild_s") is None or not args.skip_rebuild:
         from bianmin.stats import rollup
 
@@ -119,8 +121,32 @@ def prepare(args) -> dict:
                 cur.execute(f"VACUUM (ANALYZE) {table}")
         save_facts(facts)
         log(f"rebuilt {days} days in {facts['rebuild_s']:.0f} s")
+    facts["sweep_day_s"] = time_sweep_of_a_day()
     facts["sizes"] = table_sizes()
     return facts
+
+
+def time_sweep_of_a_day(runs: int = 3) -> list[float]:
+    """What the worker pays when new ratings arrive on the busiest (last) day: replace that day's rows of
+    both rollups and refresh its month (idempotent, so it can be repeated on the stored data)."""
+    from django.db import transaction
+    from django.db.models import Max
+
+    from bianmin.stats import case_rollup, rollup
+    from bianmin.stats.models import DailyRollup
+
+    last = DailyRollup.objects.aggregate(m=Max("day"))["m"]
+    if last is None:
+        return []
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        with transaction.atomic():
+            rollup.replace_days([last])
+            case_rollup.replace_days([last])
+        times.append(time.perf_counter() - t0)
+    log(f"sweep of one day ({last}): {', '.join(f'{t:.2f}' for t in times)} s")
+    return times
 
 
 @contextmanager
@@ -533,6 +559,9 @@ def markdown(facts: dict, targets: dict, results: list[dict], runs: int, period:
         f"indexes and foreign keys {facts.get('indexes_s', 0):.0f} s, VACUUM ANALYZE {facts.get('vacuum_s', 0):.0f} s)"
         f" | {facts['generate_s']:.0f} s |",
         f"| `rollup.rebuild()` ({facts.get('rebuild_days')} days) | {facts['rebuild_s']:.0f} s |",
+        f"| a sweep's replacement of one busy day (ratings and case rollups, daily rows and their month; "
+        f"{len(facts.get('sweep_day_s') or [])} runs) | "
+        f"{' / '.join(f'{t:.2f}' for t in facts.get('sweep_day_s') or []) or '–'} s |",
         "",
         "| table | rows | size with indexes |",
         "|---|---|---|",
@@ -569,6 +598,8 @@ def main() -> None:
                                                             "complete and of the same size")
     parser.add_argument("--skip-rebuild", action="store_true", help="with --reuse: keep the stored rollups")
     parser.add_argument("--drop", action="store_true", help="drop the bench database at the end")
+    parser.add_argument("--generate-only", action="store_true",
+                        help="generate (or reuse) the data set and stop: no rebuild, no questions")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--seed", type=int, default=20261129)
     parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
@@ -582,6 +613,9 @@ def main() -> None:
     started = time.perf_counter()
     log(f"machine: {machine()}")
     facts = prepare(args)
+    if args.generate_only:
+        log(f"data set ready in {DB}; total time: {time.perf_counter() - started:.0f} s")
+        return
 
     from django.db.models import Max
     from django.utils import timezone

@@ -54,3 +54,24 @@ def stored_rollups() -> set[tuple]:
     return {(r.day, r.dimension, r.key, r.unit_path, r.site_key)
             + tuple(sorted((f, getattr(r, f)) for f in COUNT_FIELDS if getattr(r, f)))
             for r in DailyRollup.objects.all()}
+
+
+def expected_monthly() -> set[tuple]:
+    """What MonthlyRollup must hold: the expected daily rows of its dimensions added up per month."""
+    from bianmin.stats.months import MONTHLY_DIMENSIONS
+
+    sums: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
+    for day, dim, key, path, site, *counts in expected_rollups():
+        if dim in MONTHLY_DIMENSIONS:
+            for field, n in counts:
+                sums[(day.replace(day=1), dim, key, path, site)][field] += n
+    return {key + tuple(sorted(c.items())) for key, c in sums.items()}
+
+
+def stored_monthly() -> set[tuple]:
+    from bianmin.stats.models import MonthlyRollup
+    from bianmin.stats.rollup import COUNT_FIELDS
+
+    return {(r.day, r.dimension, r.key, r.unit_path, r.site_key)
+            + tuple(sorted((f, getattr(r, f)) for f in COUNT_FIELDS if getattr(r, f)))
+            for r in MonthlyRollup.objects.all()}

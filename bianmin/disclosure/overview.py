@@ -2,19 +2,19 @@
 child units and sites.
 
 metrics.summary answers for one target with a dozen queries; the index shows every unit down to the
-townships, so this module reads the same daily rollups with one GROUP BY per period and dimension and
+townships, so this module reads the same rollups with one GROUP BY per period and dimension and
 applies the same formulas (metrics.satisfaction_index, Rate). tests/test_disclosure.py checks that the
 two agree. It lives here because bianmin/stats is the lead engineer's module.
 """
 from __future__ import annotations
 
-from django.db.models import CharField, QuerySet, Sum
+from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 
 from bianmin.core.rates import Rate
 from bianmin.ratings.models import Level
-from bianmin.stats import metrics
-from bianmin.stats.models import DailyRollup, Dimension
+from bianmin.stats import metrics, months
+from bianmin.stats.models import Dimension
 
 from .periods import Period
 
@@ -42,9 +42,7 @@ def _keys(keys: list[int] | QuerySet):
 
 def by_key(dimension: str, period: Period, keys: list[int] | QuerySet) -> dict[int, dict]:
     """Figures per key of a dimension (region: a unit id, its subtree included; site: a site id)."""
-    rows = DailyRollup.objects.filter(dimension=dimension, day__gte=period.date_from, day__lte=period.date_to,
-                                      key__in=_keys(keys))
-    sums = rows.order_by().values("key").annotate(**{f: Sum(f) for f in FIELDS})
+    sums = months.period_sums(dimension, period.date_from, period.date_to, FIELDS, where=Q(key__in=_keys(keys)))
     return {int(s["key"]): figures_of({f: s[f] or 0 for f in FIELDS}) for s in sums}
 
 

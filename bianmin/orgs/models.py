@@ -140,7 +140,11 @@ class Window(models.Model):
         verbose_name_plural = _("窗口")
 
     def __str__(self) -> str:
-        return gettext("%(number)s号 %(name)s") % {"number": self.number, "name": self.name}
+        return self.label(self.number, self.name)
+
+    @staticmethod
+    def label(number: str, name: str) -> str:
+        return gettext("%(number)s号 %(name)s") % {"number": number, "name": name}
 
 
 class Staff(models.Model):
@@ -168,7 +172,11 @@ class Staff(models.Model):
         verbose_name_plural = _("工作人员")
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.work_id}）"
+        return self.label(self.name, self.work_id)
+
+    @staticmethod
+    def label(name: str, work_id: str) -> str:
+        return f"{name}（{work_id}）"
 
 
 class WindowPost(models.Model):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from bianmin.orgs.models import Site, Unit
 
+from . import months
 from .metrics import LEVEL_FIELDS, Target, satisfaction_index
-from .models import DailyRollup, Dimension
+from .models import Dimension
 from .ranking import wilson_lower
 
 COUNTED = ["ratings", "bad", *LEVEL_FIELDS]
@@ -51,15 +52,14 @@ def children(target: Target, date_from: dt.date, date_to: dt.date) -> list[dict]
     hanging directly off it; nothing for a site (its windows and staff are league tables)."""
     if target.site:
         return []
-    period = {"day__gte": date_from, "day__lte": date_to}
     units = {str(u.pk): u for u in Unit.objects.filter(parent=target.unit, kind=Unit.Kind.REGION)}
     sites = {str(s.pk): s for s in Site.objects.filter(unit=target.unit)}
     entries = []
     for dimension, objects, kind in ((Dimension.REGION, units, "unit"), (Dimension.SITE, sites, "site")):
         if not objects:
             continue
-        sums = {r["key"]: r for r in DailyRollup.objects.filter(dimension=dimension, key__in=list(objects), **period)
-                .order_by().values("key").annotate(**{f: Sum(f) for f in COUNTED})}
+        sums = {r["key"]: r for r in months.period_sums(dimension, date_from, date_to, COUNTED,
+                                                        where=Q(key__in=list(objects)))}
         for key, obj in objects.items():
             entries.append({"kind": kind, "id": obj.pk, "name": obj.name,
                             **_figures(sums.get(key, dict.fromkeys(COUNTED, 0)))})
@@ -74,9 +74,8 @@ def map_points(target: Target, date_from: dt.date, date_to: dt.date) -> list[dic
     sites = {str(s.pk): s for s in sites}
     if not sites:
         return []
-    sums = {r["key"]: r for r in DailyRollup.objects.filter(dimension=Dimension.SITE, key__in=list(sites),
-                                                             day__gte=date_from, day__lte=date_to)
-            .order_by().values("key").annotate(**{f: Sum(f) for f in COUNTED})}
+    sums = {r["key"]: r for r in months.period_sums(Dimension.SITE, date_from, date_to, COUNTED,
+                                                    where=Q(key__in=list(sites)))}
     return [{"id": s.pk, "name": s.name, "lat": float(s.latitude), "lng": float(s.longitude),
              **_figures(sums.get(key, dict.fromkeys(COUNTED, 0)))} for key, s in sites.items()]
 

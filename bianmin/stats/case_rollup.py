@@ -75,7 +75,7 @@ def compute_days(days: Iterable[dt.date]) -> list[DailyCaseRollup]:
     if not days:
         return []
     supplemented = Exists(CaseEvent.objects.filter(case=OuterRef("pk"), action=CaseAction.REQUEST_SUPPLEMENT))
-    cases = (completed_cases().filter(completed_at__date__in=days).order_by()
+    cases = (completed_cases().filter(sources.local_days("completed_at", days)).order_by()
              .annotate(rated=has_counted_rating(), supplemented=supplemented)
              .values_list("completed_at", "accepted_at", "site_id", "site__unit__path", "window_id", "item_id",
                           "handling_type", "clock__due_at", "rated", "supplemented", "item__statutory_limit",
@@ -108,8 +108,14 @@ def compute_days(days: Iterable[dt.date]) -> list[DailyCaseRollup]:
             for (day, dim, key, path, site), c in rows.items()]
 
 
+def write_days(days: list[dt.date]) -> int:
+    rows = compute_days(days)
+    DailyCaseRollup.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
 def replace_days(days: Iterable[dt.date]) -> int:
-    return sources.replace_days(DailyCaseRollup, compute_days, days)
+    return sources.replace_days(DailyCaseRollup, write_days, days)
 
 
 def completion_days_of(case_ids: Iterable[int]) -> set[dt.date]:

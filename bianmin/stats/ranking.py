@@ -9,19 +9,42 @@ import datetime as dt
 import math
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.orgs.models import Site, Staff, Unit, Window
 
+from . import months
 from .metrics import Target, satisfaction_index
-from .models import DailyRollup, Dimension
+from .models import Dimension
 
 Z = 1.96  # 95 % two-sided
 LEVELS = {"site": Dimension.SITE, "window": Dimension.WINDOW, "staff": Dimension.STAFF,
           "department": Dimension.DEPARTMENT}
 LEVEL_LABELS = {"site": _("服务场所"), "window": _("窗口"), "staff": _("工作人员"), "department": _("部门")}
-NAMES = {Dimension.SITE: Site, Dimension.WINDOW: Window, Dimension.STAFF: Staff, Dimension.DEPARTMENT: Unit}
+
+
+def _plain_names(model):
+    def names(ids: list[int]) -> dict[int, tuple[str, None]]:
+        return {pk: (name, None) for pk, name in model.objects.filter(pk__in=ids).values_list("pk", "name")}
+    return names
+
+
+def _staff_names(ids: list[int]) -> dict[int, tuple[str, None]]:
+    return {pk: (Staff.label(name, work_id), None)
+            for pk, name, work_id in Staff.objects.filter(pk__in=ids).values_list("pk", "name", "work_id")}
+
+
+def _window_names(ids: list[int]) -> dict[int, tuple[str, str]]:
+    """"01号 综合窗口" exists in every centre: each window also says which centre."""
+    return {pk: (Window.label(number, name), site) for pk, number, name, site in
+            Window.objects.filter(pk__in=ids).values_list("pk", "number", "name", "site__name")}
+
+
+# Names of the entries (and for windows, their site), read as plain values: a province's staff league has
+# ~9,000 entries, and model instances for each cost more than ranking them.
+NAMES = {Dimension.SITE: _plain_names(Site), Dimension.WINDOW: _window_names, Dimension.STAFF: _staff_names,
+         Dimension.DEPARTMENT: _plain_names(Unit)}
 DEFINITION = _("排名依据：好评率的 95% 置信下限（Wilson 下限），评价数少的单位不会因偶然的全部好评而排在前面；"
                "同分时评价数多者在前。")
 COUNTED = ["ratings", "bad", "very_satisfied", "satisfied", "basic", "dissatisfied", "very_dissatisfied"]
@@ -36,34 +59,25 @@ def wilson_lower(good: int, total: int, z: float = Z) -> float | None:
     return round((centre - margin) / (1 + z * z / total), 4)
 
 
-def rows_in(target: Target, dimension: str):
-    rows = DailyRollup.objects.filter(dimension=dimension)
-    if target.site:
-        return rows.filter(site_key=target.site.pk)
-    return rows.filter(unit_path__startswith=target.unit.path)
+def scope(target: Target) -> Q:
+    """The rollup rows of the target: a site's own, or every row under the unit's path."""
+    return Q(site_key=target.site.pk) if target.site else Q(unit_path__startswith=target.unit.path)
 
 
 def league(target: Target, level: str, date_from: dt.date, date_to: dt.date) -> list[dict]:
     """Every key of the dimension with counted ratings in the period, best first."""
     dimension = LEVELS[level]
-    sums = (rows_in(target, dimension).filter(day__gte=date_from, day__lte=date_to).order_by()
-            .values("key").annotate(**{f: Sum(f) for f in COUNTED}))
     entries = []
-    for s in sums:
+    for s in months.period_sums(dimension, date_from, date_to, COUNTED, where=scope(target)):
         if not s["ratings"]:
             continue  # only default good or excluded ratings: nothing to rank on
         good = s["very_satisfied"] + s["satisfied"]
         entries.append({"id": int(s["key"]), "ratings": s["ratings"], "good": good, "bad": s["bad"],
                         "good_rate": round(good / s["ratings"], 4), "wilson_lower": wilson_lower(good, s["ratings"]),
                         "satisfaction_index": satisfaction_index(s)})
-    objects = NAMES[dimension].objects.filter(pk__in=[e["id"] for e in entries])
-    if dimension == Dimension.WINDOW:  # "01号 综合窗口" exists in every centre: say which centre
-        objects = objects.select_related("site")
-    found = {obj.pk: obj for obj in objects}
+    names = NAMES[dimension]([e["id"] for e in entries])
     for e in entries:
-        obj = found.get(e["id"])
-        e["name"] = str(obj) if obj else ""
-        e["site_name"] = obj.site.name if obj and dimension == Dimension.WINDOW else None
+        e["name"], e["site_name"] = names.get(e["id"], ("", None))
     entries.sort(key=lambda e: (-e["wilson_lower"], -e["ratings"], e["id"]))
     for rank, e in enumerate(entries, 1):
         e["rank"] = rank

@@ -1,7 +1,10 @@
-"""Filling DailyRollup from the ratings table: the worker's incremental sweep and the on-demand rebuild.
+"""Filling DailyRollup (and, from it, MonthlyRollup) from the ratings table: the worker's incremental sweep
+and the on-demand rebuild.
 
 Correctness comes from one rule: a day is always recomputed whole from the raw ratings and its rows
-replaced in one transaction, so running anything twice gives the same rows (idempotent). Which days to
+replaced in one transaction, together with the monthly rows of its month, so running anything twice gives
+the same rows (idempotent). The rows are computed by the database (INSERT … SELECT … GROUP BY), never
+ratings one by one in Python. Which days to
 recompute comes from two sources:
 
 1. ratings with an id above the watermark (StatsCursor.last_rating_id) — new ratings, cheap;
@@ -22,72 +25,77 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Min, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import BigIntegerField, CharField, Count, F, Max, Min, Q, Sum, Value
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
 from bianmin.core import timeutil
-from bianmin.ratings.models import BAD_LEVELS, Rating
+from bianmin.ratings.models import BAD_LEVELS, Level, Rating
 
-from . import case_rollup, sources
+from . import case_rollup, months, sources
 from .models import DailyRollup, Dimension, StatsCursor
 from .sources import counted_ratings, unit_prefixes
 
 BATCH = 5000  # new ratings per sweep transaction
-DAYS_PER_CHUNK = 31  # days recomputed per transaction by the recount and the rebuild
+DAYS_PER_CHUNK = 31  # days recomputed per transaction by the recount
 
 # Dimension → the rating field holding its key. Region rows are derived from unit_path instead.
 KEY_FIELDS = {
     Dimension.SITE: "site_id", Dimension.WINDOW: "window_id", Dimension.STAFF: "staff_id",
     Dimension.ITEM: "item_id", Dimension.DEPARTMENT: "department_id", Dimension.CHANNEL: "channel",
 }
-COUNT_FIELDS = ("ratings", "very_satisfied", "satisfied", "basic", "dissatisfied", "very_dissatisfied", "bad",
-                "real_name_bad", "default_good", "excluded")
+COUNT_FIELDS = months.COUNT_FIELDS
 
 
-def _add(counts: dict, level: str, real_name: bool, is_default: bool, excluded: bool, n: int) -> None:
-    # Excluded first: an excluded default rating is simply excluded. Neither kind enters the level counts.
-    if excluded:
-        counts["excluded"] += n
-    elif is_default:
-        counts["default_good"] += n
-    else:
-        counts["ratings"] += n
-        counts[level] += n
-        if level in BAD_LEVELS:
-            counts["bad"] += n
-            if real_name:
-                counts["real_name_bad"] += n
+LIVE = Q(excluded=False, is_default=False)
+# How each count is taken from the raw ratings. Excluded first: an excluded default rating is simply
+# excluded. Neither excluded nor default good ratings enter the level counts.
+COUNT_FILTERS = {
+    "ratings": LIVE,
+    **{level: LIVE & Q(level=level) for level in Level.values},
+    "bad": LIVE & Q(level__in=BAD_LEVELS),
+    "real_name_bad": LIVE & Q(level__in=BAD_LEVELS, real_name=True),
+    "default_good": Q(excluded=False, is_default=True),
+    "excluded": Q(excluded=True),
+}
 
 
-def compute_days(days: Iterable[dt.date]) -> list[DailyRollup]:
-    """The rollup rows of the given local days, computed from scratch (unsaved)."""
-    days = sorted(set(days))
-    if not days:
-        return []
-    rows: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
-    base = counted_ratings().filter(created_at__date__in=days).annotate(day=TruncDate("created_at")).order_by()
+def write_days(days: list[dt.date]) -> int:
+    """Compute and insert the rows of the given local days (after their old rows were deleted). The
+    dimensions are written by INSERT … SELECT … GROUP BY in the database; region rows are derived from the
+    channel rows (every rating has a channel, so they see every rating once), a few per unit and day."""
+    base = (counted_ratings().filter(sources.local_days("created_at", days)).order_by()
+            .annotate(r_day=TruncDate("created_at"), r_site=Coalesce("site_id", 0, output_field=BigIntegerField())))
+    written = 0
     for dimension, field in KEY_FIELDS.items():
-        group = {"day", field, "site_id", "unit_path", "level", "real_name", "is_default", "excluded"}
-        for r in base.values(*sorted(group)).annotate(n=Count("id")):
-            key = r[field]
-            if key is None:
-                continue
-            flags = (r["level"], r["real_name"], r["is_default"], r["excluded"], r["n"])
-            _add(rows[(r["day"], dimension, str(key), r["unit_path"], r["site_id"] or 0)], *flags)
-            if dimension == Dimension.CHANNEL:
-                # Every rating has a channel, so the channel groups see every rating once: the region rows
-                # (one per unit on the path) are derived from them without another query.
-                for unit_id, prefix in unit_prefixes(r["unit_path"]):
-                    _add(rows[(r["day"], Dimension.REGION, unit_id, prefix, 0)], *flags)
-    return [DailyRollup(day=day, dimension=dim, key=key, unit_path=path, site_key=site,
-                        **{f: c[f] for f in COUNT_FIELDS})
-            for (day, dim, key, path, site), c in rows.items()]
+        rows = (base.filter(**{f"{field}__isnull": False})
+                .annotate(r_dimension=Value(dimension, output_field=CharField()),
+                          r_key=Cast(field, output_field=CharField()))
+                .values("r_day", "r_dimension", "r_key", "unit_path", "r_site")
+                .annotate(**{f"n_{f}": Count("pk", filter=q) for f, q in COUNT_FILTERS.items()}))
+        written += sources.insert_from(DailyRollup, rows, rename={
+            "r_day": "day", "r_dimension": "dimension", "r_key": "key", "r_site": "site_key",
+            **{f"n_{f}": f for f in COUNT_FILTERS}})
+    regions: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COUNT_FIELDS, 0))
+    for row in DailyRollup.objects.filter(dimension=Dimension.CHANNEL, day__in=days).values(
+            "day", "unit_path", *COUNT_FIELDS):
+        for unit_id, prefix in unit_prefixes(row["unit_path"]):
+            counts = regions[(row["day"], unit_id, prefix)]
+            for f in COUNT_FIELDS:
+                counts[f] += row[f]
+    DailyRollup.objects.bulk_create([DailyRollup(day=day, dimension=Dimension.REGION, key=key, unit_path=path,
+                                                 site_key=0, **counts)
+                                     for (day, key, path), counts in regions.items()], batch_size=1000)
+    return written + len(regions)
 
 
 def replace_days(days: Iterable[dt.date]) -> int:
-    """Recompute and replace the rows of these days; call inside the cursor lock. Returns rows written."""
-    return sources.replace_days(DailyRollup, compute_days, days)
+    """Recompute and replace the rows of these days, and the monthly rows of their months; call inside the
+    cursor lock. Returns the daily rows written."""
+    days = sorted(set(days))
+    written = sources.replace_days(DailyRollup, write_days, days)
+    months.refresh(days)
+    return written
 
 
 def _locked_cursor() -> StatsCursor:
@@ -205,7 +213,9 @@ def rebuild(date_from: dt.date | None = None, date_to: dt.date | None = None) ->
         return 0
     total, day = 0, date_from
     while day <= date_to:
-        chunk = [day + dt.timedelta(days=i) for i in range(DAYS_PER_CHUNK) if day + dt.timedelta(days=i) <= date_to]
+        # One calendar month per transaction, so that each month's monthly rows are computed once.
+        last = min(months.month_end(day), date_to)
+        chunk = [day + dt.timedelta(days=i) for i in range((last - day).days + 1)]
         with transaction.atomic():
             _locked_cursor()
             replace_days(chunk)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from django.db.models import Exists, OuterRef
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from bianmin.cases.models import Case
 from bianmin.ratings.models import Rating, Stage
@@ -35,13 +38,49 @@ def unit_prefixes(path: str) -> Iterable[tuple[str, str]]:
             yield part, prefix
 
 
-def replace_days(model, compute: Callable[[list[dt.date]], list], days: Iterable[dt.date]) -> int:
-    """Recompute the rows of these days from scratch and replace them (idempotent); callers hold the
-    StatsCursor lock. Returns the number of rows written."""
+def local_days(field: str, days: Iterable[dt.date]) -> Q:
+    """`field` within these local calendar days, as ranges of the timestamp itself (one per run of
+    consecutive days) so that an index on the field can be used; `field__date__in` cannot."""
+    ranges, days = Q(pk__in=[]), sorted(set(days))
+    start = prev = None
+    for day in [*days, None]:
+        if start is not None and (day is None or day != prev + dt.timedelta(days=1)):
+            ranges |= Q(**{f"{field}__gte": _local_midnight(start),
+                           f"{field}__lt": _local_midnight(prev + dt.timedelta(days=1))})
+            start = None
+        if day is not None:
+            start, prev = start or day, day
+    return ranges
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def insert_from(model, queryset, rename: dict[str, str] | None = None) -> int:
+    """INSERT INTO model's table SELECT …: write the rows a values()/annotate() queryset computes without
+    bringing them into Python. Each selected column goes to the model field of its name (or of
+    rename[name]). Returns the number of rows written."""
+    rename = rename or {}
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return 0
+    connection = connections[queryset.db]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(rename.get(alias, alias)).column)
+                        for _, _, alias in compiler.select)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) {sql}", params)
+        return max(cursor.rowcount, 0)
+
+
+def replace_days(model, write: Callable[[list[dt.date]], int], days: Iterable[dt.date]) -> int:
+    """Delete the rows of these days and let `write` compute them from scratch (idempotent); callers hold
+    the StatsCursor lock. Returns the number of rows written."""
     days = sorted(set(days))
     if not days:
         return 0
-    new_rows = compute(days)
     model.objects.filter(day__in=days).delete()
-    model.objects.bulk_create(new_rows, batch_size=1000)
-    return len(new_rows)
+    return write(days)
