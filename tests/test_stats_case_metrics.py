@@ -13,7 +13,8 @@ from bianmin.ratings import services as rating_services
 from bianmin.ratings.models import Level
 from bianmin.stats import case_rollup, rollup
 from bianmin.stats.metrics import Target, rows, summary
-from bianmin.stats.models import CaseDimension, DailyCaseRollup
+from bianmin.catalog.models import Item
+from bianmin.stats.models import CaseDimension, DailyCaseRollup, WorkdayOrdinal
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
@@ -78,10 +79,28 @@ def test_an_instant_case_finished_after_its_30_minutes_is_late(world):
     assert (s.on_time_rate.numerator, s.on_time_rate.denominator, s.overdue) == (0, 1, 1)
 
 
-def test_calendar_day_limits_are_converted_at_five_working_days_a_week():
-    assert case_rollup.statutory_workdays(14, "days") == 10
-    assert case_rollup.statutory_workdays(20, "workdays") == 20
-    assert case_rollup.statutory_workdays(30, "minutes") == 0
+def test_calendar_day_limits_are_converted_at_five_working_days_a_week(world, national_day_cases):
+    # 14 calendar days count as 10 working days; a limit in minutes has no statutory days and leaves the
+    # compression figure (the instant case drops out of it).
+    Item.objects.filter(pk=world.item_committed.pk).update(statutory_limit=14, statutory_unit="days")
+    Item.objects.filter(pk=world.item_instant.pk).update(statutory_limit=30, statutory_unit="minutes")
+    rollup.rebuild()
+    s = summary(Target(unit=world.county), dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    assert s.time_compression == pytest.approx(1 - 11 / 20, abs=1e-4)
+    Item.objects.filter(pk=world.item_committed.pk).update(statutory_limit=10, statutory_unit="days")  # 7.14 → 7
+    rollup.rebuild()
+    s = summary(Target(unit=world.county), dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    assert s.time_compression == pytest.approx(1 - 11 / 14, abs=1e-4)
+
+
+def test_working_day_numbers_follow_the_calendar(world, national_day_cases):
+    ordinals = case_rollup.workday_ordinals()
+    d = dt.date
+    assert ordinals[d(2026, 10, 10)] - ordinals[d(2026, 9, 30)] == 3  # 1–7 Oct off, Sat 10 Oct worked
+    assert ordinals[d(2026, 10, 14)] - ordinals[d(2026, 9, 28)] == 8
+    after = max(ordinals) + dt.timedelta(days=1)
+    assert after == d(after.year, 1, 1) and after not in ordinals  # past the calendar: no number
+    assert WorkdayOrdinal.objects.count() == len(ordinals)  # written by the sweep
 
 
 def test_open_case_past_its_due_day_counts_as_overdue(world):

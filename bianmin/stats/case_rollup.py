@@ -13,105 +13,116 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import (Case, CharField, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum,
+                              Value, When)
+from django.db.models.functions import Cast, Greatest, TruncDate
 from django.utils import timezone
 
 from bianmin.cases.models import CaseEvent
 from bianmin.cases.states import Action as CaseAction
 from bianmin.catalog.models import HandlingType
-from bianmin.core.worktime.calendar import CalendarNotCovered
 from bianmin.core.worktime.clock import LimitUnit
 from bianmin.core.worktime.loader import get_calendar
 
-from .models import CaseDimension, DailyCaseRollup
+from .models import CaseDimension, DailyCaseRollup, WorkdayOrdinal
 from . import sources
 from .sources import completed_cases, has_counted_rating, unit_prefixes
 
 COUNT_FIELDS = ("completed", "late", "instant", "rated", "one_visit", "limit_cases", "used_workdays",
                 "statutory_workdays")
 KEY_FIELDS = {CaseDimension.SITE: "site_id", CaseDimension.WINDOW: "window_id", CaseDimension.ITEM: "item_id"}
-# Calendar-day limits are converted at five working days a week; hour and minute limits (即办件) have no
-# statutory limit in days and stay out of the compression figure.
-WORKDAYS_PER_CALENDAR_DAY = 5 / 7
+def workday_ordinals() -> dict[dt.date, int]:
+    """Each date of the calendar's covered years, from 1 January of the first one and for as long as the
+    years follow each other, numbered by the working days up to and including it: the working days in
+    (a, b] are then ordinal(b) − ordinal(a). Dates outside have no number and their cases count no
+    compression (the calendar cannot say how many working days they used)."""
+    calendar = get_calendar()
+    if not calendar.years:
+        return {}
+    ordinals, count = {}, 0
+    day = dt.date(min(calendar.years), 1, 1)
+    while day.year in calendar.years:
+        count += int(calendar.is_working(day))
+        ordinals[day] = count
+        day += dt.timedelta(days=1)
+    return ordinals
 
 
-def statutory_workdays(limit: int, unit: str) -> int:
-    if unit == LimitUnit.WORKDAYS:
-        return limit
-    if unit == LimitUnit.DAYS:
-        return round(limit * WORKDAYS_PER_CALENDAR_DAY)
-    return 0
+def _refresh_ordinals() -> None:
+    """WorkdayOrdinal follows the calendar (which an administrator can change); rewritten only when it
+    differs, so a sweep normally pays one small SELECT."""
+    wanted = workday_ordinals()
+    if dict(WorkdayOrdinal.objects.values_list("day", "ordinal")) != wanted:
+        WorkdayOrdinal.objects.all().delete()
+        WorkdayOrdinal.objects.bulk_create([WorkdayOrdinal(day=d, ordinal=n) for d, n in wanted.items()],
+                                           batch_size=2000)
 
 
-class WorkdayCounter:
-    """working_days_between for many cases: one ordinal per date, computed once per date (a year of
-    history visits each date ~thousands of times)."""
-
-    def __init__(self) -> None:
-        self.calendar = get_calendar()
-        self.ordinals: dict[dt.date, int] = {}
-
-    def _ordinal(self, day: dt.date) -> int:
-        if day not in self.ordinals:
-            # Working days from 1 Jan of the first covered year up to and including `day`; each date is
-            # computed from its predecessor when known, so filling a range costs one step per date.
-            prev = day - dt.timedelta(days=1)
-            base = self.ordinals.get(prev)
-            if base is None:
-                start = dt.date(min(self.calendar.years), 1, 1)
-                base = self.calendar.working_days_between(start, prev) if prev > start else 0
-            self.ordinals[day] = base + int(self.calendar.is_working(day))
-        return self.ordinals[day]
-
-    def between(self, after: dt.date, upto: dt.date) -> int:
-        if upto <= after:
-            return 0
-        return self._ordinal(upto) - self._ordinal(after)
+def _flag(condition: Q | Exists) -> Case:
+    return Case(When(condition, then=1), default=0, output_field=IntegerField())
 
 
-def compute_days(days: Iterable[dt.date]) -> list[DailyCaseRollup]:
-    days = sorted(set(days))
-    if not days:
-        return []
+def _ordinal_of(day_field: str) -> Subquery:
+    return Subquery(WorkdayOrdinal.objects.filter(day=OuterRef(day_field)).values("ordinal")[:1])
+
+
+def _counted_cases(days: list[dt.date]):
+    """The cases completed on these days, each with its counts as columns (0 or 1, or working days)."""
     supplemented = Exists(CaseEvent.objects.filter(case=OuterRef("pk"), action=CaseAction.REQUEST_SUPPLEMENT))
+    limit = F("item__statutory_limit")
+    # Time compression (S000:L418) against the statutory limit in working days; hour and minute limits
+    # (即办件) have none and stay out of the figure.
+    statutory = Case(
+        When(item__statutory_unit=LimitUnit.WORKDAYS.value, then=limit),
+        # Calendar days at five working days a week, rounded to the nearest day in integer arithmetic
+        # (10·limit/14 is never exactly half-way, so no rounding rule can differ between databases).
+        When(item__statutory_unit=LimitUnit.DAYS.value, then=(limit * 10 + 7) / 14),
+        default=0, output_field=IntegerField())
     cases = (completed_cases().filter(sources.local_days("completed_at", days)).order_by()
-             .annotate(rated=has_counted_rating(), supplemented=supplemented)
-             .values_list("completed_at", "accepted_at", "site_id", "site__unit__path", "window_id", "item_id",
-                          "handling_type", "clock__due_at", "rated", "supplemented", "item__statutory_limit",
-                          "item__statutory_unit"))
-    workdays = WorkdayCounter()
-    rows: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COUNT_FIELDS, 0))
-    for (completed_at, accepted_at, site_id, path, window_id, item_id, handling, due_at, rated, supplemented,
-         limit, limit_unit) in cases.iterator(chunk_size=5000):
-        day = timezone.localdate(completed_at)
-        flags = {"completed": 1, "late": int(bool(due_at and completed_at > due_at)),
-                 "instant": int(handling == HandlingType.INSTANT), "rated": int(rated),
-                 "one_visit": int(not supplemented), "limit_cases": 0, "used_workdays": 0, "statutory_workdays": 0}
-        statutory = statutory_workdays(limit or 0, limit_unit)
-        if statutory and accepted_at:
-            try:
-                used = workdays.between(timezone.localdate(accepted_at), day)
-            except CalendarNotCovered:
-                used = None
-            if used is not None:
-                flags.update(limit_cases=1, used_workdays=used, statutory_workdays=statutory)
-        keys = [(dim, str(key), path, site_id) for dim, key in
-                ((CaseDimension.SITE, site_id), (CaseDimension.WINDOW, window_id), (CaseDimension.ITEM, item_id))
-                if key is not None]
-        keys += [(CaseDimension.REGION, unit_id, prefix, 0) for unit_id, prefix in unit_prefixes(path)]
-        for dim, key, unit_path, site_key in keys:
-            counts = rows[(day, dim, key, unit_path, site_key)]
-            for f, n in flags.items():
-                counts[f] += n
-    return [DailyCaseRollup(day=day, dimension=dim, key=key, unit_path=path, site_key=site, **c)
-            for (day, dim, key, path, site), c in rows.items()]
+             .annotate(c_day=TruncDate("completed_at"), a_day=TruncDate("accepted_at"))
+             .annotate(c_ord=_ordinal_of("c_day"), a_ord=_ordinal_of("a_day"), c_statutory=statutory)
+             .annotate(c_has_limit=_flag(Q(c_statutory__gt=0, c_ord__isnull=False, a_ord__isnull=False))))
+    return cases.annotate(
+        n_completed=Value(1, output_field=IntegerField()),
+        n_late=_flag(Q(completed_at__gt=F("clock__due_at"))),
+        n_instant=_flag(Q(handling_type=HandlingType.INSTANT)),
+        n_rated=_flag(has_counted_rating()),
+        n_one_visit=_flag(~supplemented),
+        n_limit_cases=F("c_has_limit"),
+        n_used_workdays=Case(When(c_has_limit=1, then=Greatest(F("c_ord") - F("a_ord"), Value(0))), default=0,
+                             output_field=IntegerField()),
+        n_statutory_workdays=Case(When(c_has_limit=1, then=F("c_statutory")), default=0,
+                                  output_field=IntegerField()))
 
 
 def write_days(days: list[dt.date]) -> int:
-    rows = compute_days(days)
-    DailyCaseRollup.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    """Compute and insert the rows of the given local days (after their old rows were deleted), in the
+    database: one INSERT … SELECT … GROUP BY per dimension; region rows are derived from the site rows
+    (every case has a site), a few per unit and day."""
+    _refresh_ordinals()
+    cases = _counted_cases(days)
+    rename = {"c_day": "day", "c_dimension": "dimension", "c_key": "key", "c_path": "unit_path",
+              "c_site": "site_key", **{f"n_{f}": f for f in COUNT_FIELDS}}
+    written = 0
+    for dimension, field in KEY_FIELDS.items():
+        rows = (cases.filter(**{f"{field}__isnull": False})
+                .annotate(c_dimension=Value(dimension, output_field=CharField()),
+                          c_key=Cast(field, output_field=CharField()), c_path=F("site__unit__path"),
+                          c_site=F("site_id"))
+                .values("c_day", "c_dimension", "c_key", "c_path", "c_site")
+                .annotate(**{f"n_{f}": Sum(f"n_{f}") for f in COUNT_FIELDS}))
+        written += sources.insert_from(DailyCaseRollup, rows, rename=rename)
+    regions: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COUNT_FIELDS, 0))
+    for row in DailyCaseRollup.objects.filter(dimension=CaseDimension.SITE, day__in=days).values(
+            "day", "unit_path", *COUNT_FIELDS):
+        for unit_id, prefix in unit_prefixes(row["unit_path"]):
+            counts = regions[(row["day"], unit_id, prefix)]
+            for f in COUNT_FIELDS:
+                counts[f] += row[f]
+    DailyCaseRollup.objects.bulk_create(
+        [DailyCaseRollup(day=day, dimension=CaseDimension.REGION, key=key, unit_path=path, site_key=0, **counts)
+         for (day, key, path), counts in regions.items()], batch_size=1000)
+    return written + len(regions)
 
 
 def replace_days(days: Iterable[dt.date]) -> int:

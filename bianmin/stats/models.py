@@ -146,6 +146,15 @@ class DailyCaseRollup(RollupKey):
                    models.Index(fields=["dimension", "site_key", "day"])]
 
 
+class WorkdayOrdinal(models.Model):
+    """Working days numbered from the calendar's first covered day (case_rollup.workday_ordinals), so that
+    the database can count the working days a case took as a difference of two numbers. Derived from the
+    calendar and rewritten whenever the calendar changes; nothing else reads it."""
+
+    day = models.DateField(primary_key=True)
+    ordinal = models.PositiveIntegerField()
+
+
 class StatsCursor(models.Model):
     """The single row (pk=1) the rollup sweep locks and advances; holding its lock serialises workers."""
 
