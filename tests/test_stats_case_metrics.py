@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bianmin.cases import services as case_services
+from bianmin.catalog.models import Item
 from bianmin.core import timeutil
 from bianmin.hotline import figures as hotline_figures
 from bianmin.hotline.models import WorkOrder
@@ -13,7 +14,6 @@ from bianmin.ratings import services as rating_services
 from bianmin.ratings.models import Level
 from bianmin.stats import case_rollup, rollup
 from bianmin.stats.metrics import Target, rows, summary
-from bianmin.catalog.models import Item
 from bianmin.stats.models import CaseDimension, DailyCaseRollup, WorkdayOrdinal
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +122,19 @@ def test_a_later_rating_makes_the_completed_case_covered_after_the_sweep(world, 
     assert summary(Target(unit=world.county), *period).coverage.numerator == 0  # not yet swept
     rollup.sweep()
     assert summary(Target(unit=world.county), *period).coverage.numerator == 1
+
+
+def test_a_day_recomputed_for_a_rating_is_not_recomputed_again_and_loses_no_completion(world, national_day_cases):
+    # A rating for the case completed on 14 Oct and another case completed that day, in one sweep: the
+    # ratings pass recomputes 14 Oct (with the new case in it), the completions pass skips it.
+    with timeutil.travel_to(at("2026-10-14", 17)):
+        rating_services.submit_with_token(rating_services.rating_link(national_day_cases[1]).token,
+                                          level=Level.SATISFIED)
+    case_at(world, world.item_committed, "2026-10-13", "2026-10-14", "13900000005", done_hour=17)
+    assert rollup.sweep_new() >= 1
+    row = DailyCaseRollup.objects.get(dimension=CaseDimension.SITE, day=dt.date(2026, 10, 14))
+    assert (row.completed, row.rated) == (2, 1)
+    assert case_rollup.dirty_days(dt.date(2026, 9, 1)) == []
 
 
 def test_an_exclusion_found_by_the_recount_uncovers_the_case(world, national_day_cases, settings):

@@ -10,11 +10,24 @@ anything run twice gives the same rows. Callers hold the StatsCursor lock. Which
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import (Case, CharField, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum,
-                              Value, When)
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Greatest, TruncDate
 from django.utils import timezone
 
@@ -24,9 +37,9 @@ from bianmin.catalog.models import HandlingType
 from bianmin.core.worktime.clock import LimitUnit
 from bianmin.core.worktime.loader import get_calendar
 
-from .models import CaseDimension, DailyCaseRollup, WorkdayOrdinal
 from . import sources
-from .sources import completed_cases, has_counted_rating, unit_prefixes
+from .models import CaseDimension, DailyCaseRollup, WorkdayOrdinal
+from .sources import completed_cases, has_counted_rating
 
 COUNT_FIELDS = ("completed", "late", "instant", "rated", "one_visit", "limit_cases", "used_workdays",
                 "statutory_workdays")
@@ -112,17 +125,7 @@ def write_days(days: list[dt.date]) -> int:
                 .values("c_day", "c_dimension", "c_key", "c_path", "c_site")
                 .annotate(**{f"n_{f}": Sum(f"n_{f}") for f in COUNT_FIELDS}))
         written += sources.insert_from(DailyCaseRollup, rows, rename=rename)
-    regions: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COUNT_FIELDS, 0))
-    for row in DailyCaseRollup.objects.filter(dimension=CaseDimension.SITE, day__in=days).values(
-            "day", "unit_path", *COUNT_FIELDS):
-        for unit_id, prefix in unit_prefixes(row["unit_path"]):
-            counts = regions[(row["day"], unit_id, prefix)]
-            for f in COUNT_FIELDS:
-                counts[f] += row[f]
-    DailyCaseRollup.objects.bulk_create(
-        [DailyCaseRollup(day=day, dimension=CaseDimension.REGION, key=key, unit_path=path, site_key=0, **counts)
-         for (day, key, path), counts in regions.items()], batch_size=1000)
-    return written + len(regions)
+    return written + sources.write_region_rows(DailyCaseRollup, days, CaseDimension.SITE, COUNT_FIELDS)
 
 
 def replace_days(days: Iterable[dt.date]) -> int:

@@ -20,7 +20,6 @@ never replace the same day at once; on SQLite the IMMEDIATE transactions seriali
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -34,7 +33,7 @@ from bianmin.ratings.models import BAD_LEVELS, Level, Rating
 
 from . import case_rollup, months, sources
 from .models import DailyRollup, Dimension, StatsCursor
-from .sources import counted_ratings, unit_prefixes
+from .sources import counted_ratings
 
 BATCH = 5000  # new ratings per sweep transaction
 DAYS_PER_CHUNK = 31  # days recomputed per transaction by the recount
@@ -76,17 +75,7 @@ def write_days(days: list[dt.date]) -> int:
         written += sources.insert_from(DailyRollup, rows, rename={
             "r_day": "day", "r_dimension": "dimension", "r_key": "key", "r_site": "site_key",
             **{f"n_{f}": f for f in COUNT_FILTERS}})
-    regions: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COUNT_FIELDS, 0))
-    for row in DailyRollup.objects.filter(dimension=Dimension.CHANNEL, day__in=days).values(
-            "day", "unit_path", *COUNT_FIELDS):
-        for unit_id, prefix in unit_prefixes(row["unit_path"]):
-            counts = regions[(row["day"], unit_id, prefix)]
-            for f in COUNT_FIELDS:
-                counts[f] += row[f]
-    DailyRollup.objects.bulk_create([DailyRollup(day=day, dimension=Dimension.REGION, key=key, unit_path=path,
-                                                 site_key=0, **counts)
-                                     for (day, key, path), counts in regions.items()], batch_size=1000)
-    return written + len(regions)
+    return written + sources.write_region_rows(DailyRollup, days, Dimension.CHANNEL, COUNT_FIELDS)
 
 
 def replace_days(days: Iterable[dt.date]) -> int:
@@ -114,7 +103,7 @@ CASE_MARGIN = dt.timedelta(minutes=10)  # completions committed this long after 
 def sweep_new() -> int:
     """Recompute the days of ratings stored since the watermark, and the completion days of their cases
     and of cases completed since the last sweep, in bounded batches."""
-    days_done = 0
+    days_done, case_days_done = 0, set()
     while True:
         with transaction.atomic():
             cursor = _locked_cursor()
@@ -126,15 +115,19 @@ def sweep_new() -> int:
             replace_days(days)
             case_days = case_rollup.completion_days_of(case_id for _, _, case_id in batch)
             case_rollup.replace_days(case_days)
+            case_days_done |= case_days
             cursor.last_rating_id = batch[-1][0]
             cursor.save(update_fields=["last_rating_id"])
             days_done += len(days) + len(case_days)
         if len(batch) < BATCH:
             break
-    return days_done + sweep_completed_cases()
+    return days_done + sweep_completed_cases(skip=case_days_done)
 
 
-def sweep_completed_cases() -> int:
+def sweep_completed_cases(skip: set[dt.date] = frozenset()) -> int:
+    """Recompute the completion days of cases completed since the last sweep (less CASE_MARGIN), except
+    days this sweep has just recomputed: a completion committed after that recompute is younger than the
+    margin, so the next sweep still sees it (replacing a busy day of a province costs seconds)."""
     with transaction.atomic():
         cursor = _locked_cursor()
         now = timeutil.now()
@@ -143,7 +136,7 @@ def sweep_completed_cases() -> int:
             days = case_rollup.completed_since(dt.datetime.min.replace(tzinfo=dt.timezone.utc))
         else:
             days = case_rollup.completed_since(cursor.last_case_sweep_at - CASE_MARGIN)
-        for chunk in _chunks(sorted(days)):
+        for chunk in _chunks(sorted(days - skip)):
             case_rollup.replace_days(chunk)
         cursor.last_case_sweep_at = now
         cursor.save(update_fields=["last_case_sweep_at"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.core.exceptions import EmptyResultSet
@@ -74,6 +75,21 @@ def insert_from(model, queryset, rename: dict[str, str] | None = None) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) {sql}", params)
         return max(cursor.rowcount, 0)
+
+
+def write_region_rows(model, days: list[dt.date], source_dimension: str, count_fields: tuple[str, ...]) -> int:
+    """Region rows (one per unit on a path, site_key 0) of these days, added up from the rows of a
+    dimension that sees every record once (few rows per day: a few per site or channel and unit path)."""
+    regions: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(count_fields, 0))
+    for row in model.objects.filter(dimension=source_dimension, day__in=days).values("day", "unit_path",
+                                                                                    *count_fields):
+        for unit_id, prefix in unit_prefixes(row["unit_path"]):
+            counts = regions[(row["day"], unit_id, prefix)]
+            for f in count_fields:
+                counts[f] += row[f]
+    model.objects.bulk_create([model(day=day, dimension="region", key=key, unit_path=path, site_key=0, **counts)
+                               for (day, key, path), counts in regions.items()], batch_size=1000)
+    return len(regions)
 
 
 def replace_days(model, write: Callable[[list[dt.date]], int], days: Iterable[dt.date]) -> int:
