@@ -85,10 +85,24 @@ def test_split_separates_whole_months_from_partial_edges():
     assert months.split(d(2026, 1, 15), d(2026, 4, 10)) == (
         (d(2026, 2, 1), d(2026, 3, 1)), [(d(2026, 1, 15), d(2026, 1, 31)), (d(2026, 4, 1), d(2026, 4, 10))])
     assert months.split(d(2026, 2, 1), d(2026, 2, 28)) == ((d(2026, 2, 1), d(2026, 2, 1)), [])
-    assert months.split(d(2026, 2, 2), d(2026, 3, 30)) == (None, [(d(2026, 2, 2), d(2026, 3, 30))])
+    assert months.split(d(2026, 2, 2), d(2026, 3, 30)) == (None, [(d(2026, 2, 2), d(2026, 2, 28)),
+                                                                  (d(2026, 3, 1), d(2026, 3, 30))])
+    assert months.split(d(2026, 2, 2), d(2026, 2, 20)) == (None, [(d(2026, 2, 2), d(2026, 2, 20))])
     assert months.split(d(2026, 1, 31), d(2026, 3, 1)) == (
         (d(2026, 2, 1), d(2026, 2, 1)), [(d(2026, 1, 31), d(2026, 1, 31)), (d(2026, 3, 1), d(2026, 3, 1))])
     assert months.split(dt.date(2024, 2, 1), dt.date(2024, 2, 29))[0] == (dt.date(2024, 2, 1), dt.date(2024, 2, 1))
+
+
+def test_plan_reads_a_mostly_covered_month_as_the_month_minus_the_days_it_lacks():
+    d = dt.date
+    # 2 Nov – 28 Nov: November less the 1st and the 29th–30th.
+    assert months.plan(d(2026, 11, 2), d(2026, 11, 28)) == [
+        (1, "month", d(2026, 11, 1), d(2026, 11, 1)), (-1, "day", d(2026, 11, 1), d(2026, 11, 1)),
+        (-1, "day", d(2026, 11, 29), d(2026, 11, 30))]
+    # 20 Jan – 10 Mar: the days of January's end and of March's start, February whole.
+    assert months.plan(d(2026, 1, 20), d(2026, 3, 10)) == [
+        (1, "month", d(2026, 2, 1), d(2026, 2, 1)), (1, "day", d(2026, 1, 20), d(2026, 1, 31)),
+        (1, "day", d(2026, 3, 1), d(2026, 3, 10))]
 
 
 def test_refresh_of_a_month_without_daily_rows_leaves_it_empty(world):

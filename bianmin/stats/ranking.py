@@ -24,21 +24,28 @@ LEVELS = {"site": Dimension.SITE, "window": Dimension.WINDOW, "staff": Dimension
 LEVEL_LABELS = {"site": _("服务场所"), "window": _("窗口"), "staff": _("工作人员"), "department": _("部门")}
 
 
+MANY_IDS = 1000  # above this, reading the whole table beats sending the ids (a province has ~9,000 staff)
+
+
+def _values(model, ids: list[int], *fields: str):
+    rows = model.objects.order_by()
+    return (rows if len(ids) > MANY_IDS else rows.filter(pk__in=ids)).values_list("pk", *fields)
+
+
 def _plain_names(model):
     def names(ids: list[int]) -> dict[int, tuple[str, None]]:
-        return {pk: (name, None) for pk, name in model.objects.filter(pk__in=ids).values_list("pk", "name")}
+        return {pk: (name, None) for pk, name in _values(model, ids, "name")}
     return names
 
 
 def _staff_names(ids: list[int]) -> dict[int, tuple[str, None]]:
-    return {pk: (Staff.label(name, work_id), None)
-            for pk, name, work_id in Staff.objects.filter(pk__in=ids).values_list("pk", "name", "work_id")}
+    return {pk: (Staff.label(name, work_id), None) for pk, name, work_id in _values(Staff, ids, "name", "work_id")}
 
 
 def _window_names(ids: list[int]) -> dict[int, tuple[str, str]]:
     """"01号 综合窗口" exists in every centre: each window also says which centre."""
-    return {pk: (Window.label(number, name), site) for pk, number, name, site in
-            Window.objects.filter(pk__in=ids).values_list("pk", "number", "name", "site__name")}
+    return {pk: (Window.label(number, name), site)
+            for pk, number, name, site in _values(Window, ids, "number", "name", "site__name")}
 
 
 # Names of the entries (and for windows, their site), read as plain values: a province's staff league has
