@@ -82,3 +82,18 @@ def test_admin_added_year_is_used(db):
 def test_pure_calendar_needs_no_database():
     cal = WorkCalendar(years=frozenset({2030}), exceptions={D(2030, 1, 1): DayKind.HOLIDAY})
     assert cal.add_working_days(D(2029, 12, 31), 1) if False else cal.add_working_days(D(2030, 1, 1), 1) == D(2030, 1, 2)
+
+
+def test_working_day_numbers_agree_with_working_days_between(cal):
+    numbers = cal.working_day_numbers()
+    days = [dt.date(2026, 1, 1), dt.date(2026, 2, 13), dt.date(2026, 2, 28), dt.date(2026, 9, 30),
+            dt.date(2026, 10, 10), dt.date(2026, 12, 31)]
+    for a in days:
+        for b in days:
+            if a < b:
+                assert numbers[b] - numbers[a] == cal.working_days_between(a, b), (a, b)
+    # Only a run of consecutive covered years from the first one is numbered.
+    gap = WorkCalendar(years=frozenset({2024, 2026}))
+    numbers = gap.working_day_numbers()
+    assert min(numbers) == dt.date(2024, 1, 1) and max(numbers) == dt.date(2024, 12, 31)
+    assert WorkCalendar(years=frozenset()).working_day_numbers() == {}

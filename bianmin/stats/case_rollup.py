@@ -45,20 +45,9 @@ COUNT_FIELDS = ("completed", "late", "instant", "rated", "one_visit", "limit_cas
                 "statutory_workdays")
 KEY_FIELDS = {CaseDimension.SITE: "site_id", CaseDimension.WINDOW: "window_id", CaseDimension.ITEM: "item_id"}
 def workday_ordinals() -> dict[dt.date, int]:
-    """Each date of the calendar's covered years, from 1 January of the first one and for as long as the
-    years follow each other, numbered by the working days up to and including it: the working days in
-    (a, b] are then ordinal(b) − ordinal(a). Dates outside have no number and their cases count no
-    compression (the calendar cannot say how many working days they used)."""
-    calendar = get_calendar()
-    if not calendar.years:
-        return {}
-    ordinals, count = {}, 0
-    day = dt.date(min(calendar.years), 1, 1)
-    while day.year in calendar.years:
-        count += int(calendar.is_working(day))
-        ordinals[day] = count
-        day += dt.timedelta(days=1)
-    return ordinals
+    """The calendar's working-day numbers (WorkCalendar.working_day_numbers). Dates without one are outside
+    the calendar, and their cases count no compression (nobody can say how many working days they used)."""
+    return get_calendar().working_day_numbers()
 
 
 def _refresh_ordinals() -> None:

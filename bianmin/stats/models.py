@@ -84,7 +84,7 @@ class DailyRollup(RollupKey, RatingCounts):
         verbose_name_plural = _("每日评价汇总")
         constraints = [models.UniqueConstraint(fields=["day", "dimension", "key", "unit_path", "site_key"],
                                                name="one_rollup_per_day_key")]
-        indexes = [
+        indexes = [  # as _rollup_indexes (pattern opclasses for subtree queries), with their original names
             models.Index(fields=["dimension", "unit_path", "day"], name="rollup_dim_path_prefix",
                          opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "date_ops"]),
             models.Index(fields=["dimension", "key", "day"]),

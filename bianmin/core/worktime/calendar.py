@@ -103,5 +103,19 @@ class WorkCalendar:
                 count += 1
         return count
 
+    def working_day_numbers(self) -> dict[dt.date, int]:
+        """Each date from 1 January of the first covered year, for as long as the covered years follow each
+        other, numbered by the working days up to and including it, so that working_days_between(a, b) is
+        number[b] − number[a] — arithmetic a database can do for millions of cases at once."""
+        if not self.years:
+            return {}
+        numbers, count = {}, 0
+        day = dt.date(min(self.years), 1, 1)
+        while day.year in self.years:
+            count += int(self.is_working(day))
+            numbers[day] = count
+            day += dt.timedelta(days=1)
+        return numbers
+
     def next_working_day(self, day: dt.date) -> dt.date:
         return self.add_working_days(day, 1)
