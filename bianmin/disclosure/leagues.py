@@ -33,8 +33,8 @@ def tables(target: Target, period: Period, limit: int = LIMIT) -> dict:
     result = {"from": period.date_from.isoformat(), "to": period.date_to.isoformat(),
               "label": period.label, "definition": str(ranking.DEFINITION), "tables": []}
     for key, level in LEVELS.items():
-        ranked = ranking.league(target, level, period.date_from, period.date_to)
-        entries = [_entry(e) for e in ranked[:limit]]
-        result["tables"].append({"key": key, "title": str(TITLES[key]), "total": len(ranked), "entries": entries})
+        ranked = ranking.league_page(target, level, period.date_from, period.date_to, limit=limit)
+        entries = [_entry(e) for e in ranked.entries]
+        result["tables"].append({"key": key, "title": str(TITLES[key]), "total": ranked.total, "entries": entries})
     result["any"] = any(t["entries"] for t in result["tables"])
     return result

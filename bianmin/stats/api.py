@@ -70,6 +70,8 @@ def get_summary(request, filters: Query[SummaryFilter]):
 
 class RankingFilter(SummaryFilter):
     level: Literal["site", "window", "staff", "department"]
+    limit: int = Field(ranking.PAGE_DEFAULT, ge=1, le=ranking.PAGE_MAX)
+    offset: int = Field(0, ge=0, le=10**9)
 
 
 @router.get("/stats/rankings", response=RankingsOut, by_alias=True,
@@ -78,11 +80,14 @@ class RankingFilter(SummaryFilter):
                         "`site` (default: the broadest unit you may see), over `from`–`to` (default: last 30 days). "
                         "Only counted ratings (no default good or excluded ratings) enter. Each entry carries its "
                         "change against the period of the same length just before; `red_flag` is the 流动红旗 "
-                        "candidate (best entry with at least BIANMIN_RED_FLAG_MIN_RATINGS ratings).")
+                        "candidate (best entry with at least BIANMIN_RED_FLAG_MIN_RATINGS ratings), wherever it ranks. "
+                        "Pages: `limit` entries (default 100, at most 1000) after the first `offset`; `total` is "
+                        "the number of entries in the whole table.")
 def get_rankings(request, filters: Query[RankingFilter]):
     target, date_from, date_to = _target_and_period(request, filters)
-    entries = ranking.league_with_change(target, filters.level, date_from, date_to)
+    table = ranking.league_with_change(target, filters.level, date_from, date_to, limit=filters.limit,
+                                       offset=filters.offset)
     return {"level": filters.level, "unit": target.unit.pk if target.unit else target.site.unit_id,
             "site": target.site.pk if target.site else None, "from": date_from.isoformat(),
-            "to": date_to.isoformat(), "definition": str(ranking.DEFINITION),
-            "entries": entries, "red_flag": ranking.red_flag(entries)}
+            "to": date_to.isoformat(), "definition": str(ranking.DEFINITION), "total": table.total,
+            "limit": filters.limit, "offset": filters.offset, "entries": table.entries, "red_flag": table.red_flag}

@@ -84,38 +84,47 @@ def plan(date_from: dt.date, date_to: dt.date) -> list[tuple[int, str, dt.date, 
     return parts
 
 
+def period_sums_sql(dimension: str, date_from: dt.date, date_to: dt.date, fields: Iterable[str],
+                    group: tuple[str, ...] = ("key",), where: Q = Q()) -> tuple[str, list] | None:
+    """One SELECT (and its parameters) of the group columns and the summed fields over the period, for
+    callers that rank or page in the database; None when the filter can match nothing. The parts of
+    `plan` are summed per key in the database, each multiplied by its sign (whole months less their
+    missing days), so no row passes through Python."""
+    fields = list(fields)
+    parts = plan(date_from, date_to) if dimension in MONTHLY_DIMENSIONS else [(1, "day", date_from, date_to)]
+    quote = connections[DailyRollup.objects.db].ops.quote_name
+    selects, params = [], []
+    for sign, table, lo, hi in parts:
+        model = MonthlyRollup if table == "month" else DailyRollup
+        try:
+            sql, part_params = _sums(model, dimension, Q(day__gte=lo, day__lte=hi) & where, group,
+                                     fields).query.sql_with_params()
+        except EmptyResultSet:
+            continue
+        selects.append(f"SELECT {int(sign)} AS sign, part.* FROM ({sql}) part")
+        params.extend(part_params)
+    if not selects:
+        return None
+    columns = ", ".join(quote(g) for g in group)
+    # CAST: PostgreSQL sums bigints as numeric, which would reach Python as Decimal.
+    sums = ", ".join(f"CAST(COALESCE(SUM(sign * {quote(f)}), 0) AS BIGINT) AS {quote(f)}" for f in fields)
+    return (f"SELECT {columns}, {sums} FROM ({' UNION ALL '.join(selects)}) parts GROUP BY {columns}",
+            params)
+
+
 def period_sums(dimension: str, date_from: dt.date, date_to: dt.date, fields: Iterable[str],
                 group: tuple[str, ...] = ("key",), where: Q = Q()) -> list[dict]:
     """Like `DailyRollup.objects.filter(dimension=…, day in period).filter(where).values(*group)
     .annotate(Sum(f) for f in fields)`, but reading whole months from MonthlyRollup where it has them.
     Keys whose every count adds up to zero may be left out or returned with zeros."""
     fields = list(fields)
-    if dimension not in MONTHLY_DIMENSIONS:
-        return list(_sums(DailyRollup, dimension, Q(day__gte=date_from, day__lte=date_to) & where, group, fields))
-    totals: dict[tuple, list] = {}
-    width = len(group)
-    for sign, table, lo, hi in plan(date_from, date_to):
-        model = MonthlyRollup if table == "month" else DailyRollup
-        for row in _rows(_sums(model, dimension, Q(day__gte=lo, day__lte=hi) & where, group, fields)):
-            ident = row[:width]
-            total = totals.get(ident)
-            if total is None:
-                total = totals[ident] = [0] * len(fields)
-            for i, n in enumerate(row[width:]):
-                total[i] += sign * (n or 0)
-    return [{**dict(zip(group, ident)), **dict(zip(fields, total))} for ident, total in totals.items()]
-
-
-def _rows(queryset) -> list[tuple]:
-    """The plain tuples of a values() queryset of keys and integer sums, without Django's per-row
-    conversion (a province's league reads ~20,000 rows; the conversion cost more than the query)."""
-    try:
-        sql, params = queryset.query.sql_with_params()
-    except EmptyResultSet:
+    query = period_sums_sql(dimension, date_from, date_to, fields, group, where)
+    if query is None:
         return []
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    with connections[DailyRollup.objects.db].cursor() as cursor:
+        cursor.execute(*query)
+        names = [*group, *fields]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
 def _sums(model, dimension: str, where: Q, group: tuple[str, ...], fields: list[str]):

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +18,7 @@ from bianmin.orgs.models import Site, Staff, Unit, Window
 
 from . import months
 from .metrics import Target, satisfaction_index
-from .models import Dimension
+from .models import DailyRollup, Dimension
 
 Z = 1.96  # 95 % two-sided
 LEVELS = {"site": Dimension.SITE, "window": Dimension.WINDOW, "staff": Dimension.STAFF,
@@ -24,6 +26,8 @@ LEVELS = {"site": Dimension.SITE, "window": Dimension.WINDOW, "staff": Dimension
 LEVEL_LABELS = {"site": _("服务场所"), "window": _("窗口"), "staff": _("工作人员"), "department": _("部门")}
 
 
+PAGE_DEFAULT = 100  # entries per page of the API's league tables
+PAGE_MAX = 1000
 MANY_IDS = 1000  # above this, reading the whole table beats sending the ids (a province has ~9,000 staff)
 
 
@@ -71,24 +75,86 @@ def scope(target: Target) -> Q:
     return Q(site_key=target.site.pk) if target.site else Q(unit_path__startswith=target.unit.path)
 
 
+@dataclass
+class League:
+    entries: list[dict]  # the rows asked for, best first
+    total: int  # entries in the whole table
+    red_flag: dict | None = None  # when asked for: the 流动红旗 candidate, wherever it ranks
+
+
+# The Wilson lower bound of `wilson_lower` in SQL, over p (good rate) and n (ratings) as doubles, with the
+# same operations in the same order so that the database ranks by exactly the values Python shows.
+WILSON_SQL = ("ROUND(CAST((p + CAST(%s AS DOUBLE PRECISION) / (2 * n)"
+              " - CAST(%s AS DOUBLE PRECISION) * SQRT(p * (1 - p) / n + CAST(%s AS DOUBLE PRECISION) / (4 * n * n)))"
+              " / (1 + CAST(%s AS DOUBLE PRECISION) / n) AS NUMERIC), 4)")
+WILSON_PARAMS = [Z * Z, Z, Z * Z, Z * Z]
+
+
+def _ranked_sql(sums_sql: str, where: str) -> str:
+    """Every key with counted ratings ranked in the database, and the rows of it that `where` picks, with
+    the size of the whole table on each row (and on a row of NULLs when `where` picks none)."""
+    counted = ", ".join(COUNTED)
+    return (f"WITH sums AS ({sums_sql}), "
+            f"scored AS (SELECT {counted}, CAST(key AS BIGINT) AS id, {WILSON_SQL} AS wl FROM "
+            f"(SELECT sums.*, CAST(very_satisfied + satisfied AS DOUBLE PRECISION) / ratings AS p, "
+            f"CAST(ratings AS DOUBLE PRECISION) AS n FROM sums WHERE ratings > 0) counted), "
+            f"ranked AS (SELECT scored.*, ROW_NUMBER() OVER (ORDER BY wl DESC, ratings DESC, id) AS rank "
+            f"FROM scored) "
+            f"SELECT whole.total, r.id, r.rank, {', '.join('r.' + c for c in COUNTED)} "
+            f"FROM (SELECT COUNT(*) AS total FROM ranked) whole LEFT JOIN ranked r ON ({where}) ORDER BY r.rank")
+
+
+def _entry(row: tuple) -> dict:
+    pk, rank, *numbers = row
+    s = dict(zip(COUNTED, numbers))
+    good = s["very_satisfied"] + s["satisfied"]
+    return {"id": pk, "rank": rank, "ratings": s["ratings"], "good": good, "bad": s["bad"],
+            "good_rate": round(good / s["ratings"], 4), "wilson_lower": wilson_lower(good, s["ratings"]),
+            "satisfaction_index": satisfaction_index(s)}
+
+
+def league_page(target: Target, level: str, date_from: dt.date, date_to: dt.date, *, limit: int | None = None,
+                offset: int = 0, ids: list[int] | None = None, red_flag: bool = False) -> League:
+    """The league table of the dimension over the period, ranked in the database: the `limit` entries after
+    the first `offset` (all without a limit), or only the entries of `ids`, and with `red_flag` the 流动红旗
+    candidate. Only the rows returned pass through Python, so a province's 9,000 staff cost no more than
+    the ten on the dashboard."""
+    dimension = LEVELS[level]
+    sums = months.period_sums_sql(dimension, date_from, date_to, COUNTED, where=scope(target))
+    if sums is None:
+        return League([], 0)
+    sums_sql, params = sums
+    params = [*params, *WILSON_PARAMS]
+    if ids is not None:
+        where = f"r.id IN ({', '.join(['%s'] * len(ids))})" if ids else "1 = 0"
+        params.extend(int(i) for i in ids)
+    else:
+        where = "r.rank > %s" + (" AND r.rank <= %s" if limit is not None else "")
+        params.extend([offset] if limit is None else [offset, offset + limit])
+    if red_flag:
+        where = f"({where}) OR r.rank = (SELECT MIN(rank) FROM ranked WHERE ratings >= %s)"
+        params.append(settings.BIANMIN["RED_FLAG_MIN_RATINGS"])
+    with connections[DailyRollup.objects.db].cursor() as cursor:
+        cursor.execute(_ranked_sql(sums_sql, where), params)
+        rows = cursor.fetchall()
+    total = rows[0][0] if rows else 0
+    picked = [_entry(row[1:]) for row in rows if row[1] is not None]
+    names = NAMES[dimension]([e["id"] for e in picked])
+    for e in picked:
+        e["name"], e["site_name"] = names.get(e["id"], ("", None))
+    flag = None
+    if red_flag:
+        minimum = settings.BIANMIN["RED_FLAG_MIN_RATINGS"]
+        flag = next((e for e in picked if e["ratings"] >= minimum), None)
+        if ids is None:  # the candidate's row came along even if it is not on this page
+            end = offset + limit if limit is not None else None
+            picked = [e for e in picked if e["rank"] > offset and (end is None or e["rank"] <= end)]
+    return League(picked, total, flag)
+
+
 def league(target: Target, level: str, date_from: dt.date, date_to: dt.date) -> list[dict]:
     """Every key of the dimension with counted ratings in the period, best first."""
-    dimension = LEVELS[level]
-    entries = []
-    for s in months.period_sums(dimension, date_from, date_to, COUNTED, where=scope(target)):
-        if not s["ratings"]:
-            continue  # only default good or excluded ratings: nothing to rank on
-        good = s["very_satisfied"] + s["satisfied"]
-        entries.append({"id": int(s["key"]), "ratings": s["ratings"], "good": good, "bad": s["bad"],
-                        "good_rate": round(good / s["ratings"], 4), "wilson_lower": wilson_lower(good, s["ratings"]),
-                        "satisfaction_index": satisfaction_index(s)})
-    names = NAMES[dimension]([e["id"] for e in entries])
-    for e in entries:
-        e["name"], e["site_name"] = names.get(e["id"], ("", None))
-    entries.sort(key=lambda e: (-e["wilson_lower"], -e["ratings"], e["id"]))
-    for rank, e in enumerate(entries, 1):
-        e["rank"] = rank
-    return entries
+    return league_page(target, level, date_from, date_to).entries
 
 
 def previous_period(date_from: dt.date, date_to: dt.date) -> tuple[dt.date, dt.date]:
@@ -102,20 +168,17 @@ def previous_period(date_from: dt.date, date_to: dt.date) -> tuple[dt.date, dt.d
     return prev_to - length, prev_to
 
 
-def league_with_change(target: Target, level: str, date_from: dt.date, date_to: dt.date) -> list[dict]:
-    """league() with each entry's rank and good rate in the previous period (month-over-month)."""
-    entries = league(target, level, date_from, date_to)
-    before = {e["id"]: e for e in league(target, level, *previous_period(date_from, date_to))}
-    for e in entries:
+def league_with_change(target: Target, level: str, date_from: dt.date, date_to: dt.date, *,
+                       limit: int | None = None, offset: int = 0) -> League:
+    """league_page() with the 流动红旗 candidate and, for each entry shown, its rank and good rate in the
+    previous period (month-over-month): the previous table is ranked whole but only these rows are read."""
+    current = league_page(target, level, date_from, date_to, limit=limit, offset=offset, red_flag=True)
+    shown = current.entries + ([current.red_flag] if current.red_flag else [])
+    ids = sorted({e["id"] for e in shown})
+    before = {e["id"]: e for e in league_page(target, level, *previous_period(date_from, date_to), ids=ids).entries}
+    for e in shown:
         prev = before.get(e["id"])
         e["previous_rank"] = prev["rank"] if prev else None
         e["rank_change"] = prev["rank"] - e["rank"] if prev else None
         e["good_rate_change"] = round(e["good_rate"] - prev["good_rate"], 4) if prev else None
-    return entries
-
-
-def red_flag(entries: list[dict]) -> dict | None:
-    """The 流动红旗 candidate: the best-ranked entry with enough ratings for the honour to mean something
-    (the ranking already discounts small samples; the minimum keeps a window open two days from winning)."""
-    minimum = settings.BIANMIN["RED_FLAG_MIN_RATINGS"]
-    return next((e for e in entries if e["ratings"] >= minimum), None)
+    return current

@@ -64,6 +64,9 @@ class RankingsOut(Schema):
     date_from: str = Field(alias="from")
     date_to: str = Field(alias="to")
     definition: str
+    total: int = Field(description="Entries in the whole table (the page holds at most `limit` of them).")
+    limit: int
+    offset: int
     entries: list[RankingEntry]
     red_flag: RankingEntry | None = Field(description="流动红旗 candidate: the best entry with at least the "
                                                      "minimum number of ratings.")

@@ -69,17 +69,29 @@ def breadcrumbs(target: metrics.Target, top: metrics.Target) -> list[dict]:
     return crumbs
 
 
-@login_required
-def dashboard(request):
-    form = DashboardFilterForm(request.GET or None)
-    data = form.valid_data()
+def targets(user, data: dict) -> tuple[metrics.Target, metrics.Target]:
+    """The broadest unit the person may see, and the unit or site asked for (403 / 404 as in the API)."""
     try:
-        top = scope.default_target(request.user)
-        target = scope.resolve(request.user, data.get("unit"), data.get("site"))
+        return scope.default_target(user), scope.resolve(user, data.get("unit"), data.get("site"))
     except PermissionDenied as exc:
         raise Forbidden(str(exc)) from exc
     except NotFound as exc:
         raise Http404(str(exc)) from exc
+
+
+def period_of(data: dict) -> tuple[dt.date, dt.date]:
+    return _period(data, timeutil.today())
+
+
+def target_query(target: metrics.Target) -> str:
+    return f"site={target.site.pk}" if target.site else f"unit={target.unit.pk}"
+
+
+@login_required
+def dashboard(request):
+    form = DashboardFilterForm(request.GET or None)
+    data = form.valid_data()
+    top, target = targets(request.user, data)
     today = timeutil.today()
     date_from, date_to = _period(data, today)
     summary = metrics.summary(target, date_from, date_to)
@@ -87,9 +99,9 @@ def dashboard(request):
     levels = ["site", "window", "staff"] if target.unit else ["window", "staff"]
     leagues = []
     for level in levels:
-        entries = ranking.league_with_change(target, level, date_from, date_to)
-        leagues.append({"level": level, "label": ranking.LEVEL_LABELS[level], "entries": entries[:LEAGUE_ROWS],
-                        "total": len(entries), "red_flag": ranking.red_flag(entries) if level == "window" else None})
+        table = ranking.league_with_change(target, level, date_from, date_to, limit=LEAGUE_ROWS)
+        leagues.append({"level": level, "label": ranking.LEVEL_LABELS[level], "entries": table.entries,
+                        "total": table.total, "red_flag": table.red_flag if level == "window" else None})
     below = breakdown.children(target, date_from, date_to)
     chart_data = {
         "trend": breakdown.trend(target, date_from, date_to),
@@ -107,5 +119,5 @@ def dashboard(request):
         "date_to": date_to, "presets": presets(today), "headline": metrics.rows(summary, HEADLINE),
         "figures": all_rows, "leagues": leagues, "children": below, "chart_data": chart_data,
         "has_ratings": summary.ratings > 0, "ranking_definition": ranking.DEFINITION,
-        "target_query": f"site={target.site.pk}" if target.site else f"unit={target.unit.pk}",
+        "target_query": target_query(target), "league_rows": LEAGUE_ROWS,
     })
