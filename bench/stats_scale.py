@@ -40,6 +40,7 @@ BENCH = ROOT / "bench"
 PG_BASE = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/bianmin_bench").rsplit("/", 1)[0]
 DB = os.environ.get("BENCH_STATS_DB", "bianmin_bench_stats")  # another name: a second data set beside it
 AIM_MS = 200.0
+PAGE = 50  # league rows per page, as the league page (the dashboard shows 10, the API 100 by default)
 TZ = "Asia/Shanghai"
 
 
@@ -268,6 +269,15 @@ def explain(sql: str, params) -> str:
         return "\n".join(r[0] for r in cur.fetchall())
 
 
+def remembered(run):
+    """run, keeping its last result in .last (a second question checked against the same raw answer)."""
+    def wrapped():
+        wrapped.last = run()
+        return wrapped.last
+    wrapped.last = None
+    return wrapped
+
+
 def raw(sql: str, params: list):
     from django.db import connection
 
@@ -372,9 +382,16 @@ def questions(date_from: dt.date, date_to: dt.date) -> tuple[list[dict], dict]:
                    "raw": raw(f"SELECT {COUNTS_SQL} FROM ratings_rating WHERE {where} AND {COUNTED}", prefix + bounds),
                    "check": check_summary})
         for level, column in (("site", "site_id"), ("window", "window_id"), ("staff", "staff_id")):
-            qs.append({"scope": label, "question": f"league of {level}s (ranking.league)",
+            league_raw = remembered(raw(raw_league_sql(column, where), prefix + bounds))
+            qs.append({"scope": label, "question": f"league of {level}s, a page of {PAGE} with total and 流动红旗 "
+                                                   "(ranking.league_page, as the dashboard and API)",
+                       "product": lambda t=target, lv=level: ranking.league_page(t, lv, date_from, date_to,
+                                                                                 limit=PAGE, red_flag=True),
+                       "raw": league_raw, "check": check_league_page})
+            qs.append({"scope": label, "question": f"whole league of {level}s, as in reports (ranking.league; "
+                                                   "raw: the GROUP BY above)",
                        "product": lambda t=target, lv=level: ranking.league(t, lv, date_from, date_to),
-                       "raw": raw(raw_league_sql(column, where), prefix + bounds), "check": check_league})
+                       "raw": None, "check": lambda product, _, r=league_raw: check_league(product, r.last)})
         qs.append({"scope": label, "question": "12-month trend (good, bad, ratings)", "product": region_trend(unit),
                    "raw": raw(raw_trend_sql(where), prefix + bounds), "check": check_trend})
         if page:
@@ -385,9 +402,11 @@ def questions(date_from: dt.date, date_to: dt.date) -> tuple[list[dict], dict]:
                "product": lambda: rollup_sum(window_rows.filter(**in_period)),
                "raw": raw(f"SELECT {COUNTS_SQL} FROM ratings_rating WHERE window_id = %s AND {COUNTED}",
                           [window.pk] + bounds), "check": check_window_summary})
-    qs.append({"scope": "window", "question": "league of staff of its site (ranking.league)",
-               "product": lambda: ranking.league(metrics.Target(site=site), "staff", date_from, date_to),
-               "raw": raw(raw_league_sql("staff_id", "site_id = %s"), [site.pk] + bounds), "check": check_league})
+    qs.append({"scope": "window", "question": f"league of staff of its site, a page of {PAGE} (ranking.league_page)",
+               "product": lambda: ranking.league_page(metrics.Target(site=site), "staff", date_from, date_to,
+                                                      limit=PAGE, red_flag=True),
+               "raw": raw(raw_league_sql("staff_id", "site_id = %s"), [site.pk] + bounds),
+               "check": check_league_page})
     qs.append({"scope": "window", "question": "12-month trend (window rollup rows)",
                "product": lambda: monthly_trend(window_rows, date_from, date_to),
                "raw": raw(raw_trend_sql("window_id = %s"), [window.pk] + bounds), "check": check_trend})
@@ -456,6 +475,13 @@ def check_league(product, raw_rows) -> bool:
     mine = {e["id"]: (e["ratings"], e["good"], e["bad"]) for e in product}
     theirs = {r[0]: (r[1], r[2] + r[3], r[7]) for r in raw_rows if r[1]}
     return mine == theirs
+
+
+def check_league_page(product, raw_rows) -> bool:
+    """A page agrees when each of its entries has the raw counts and its total is the raw number of keys."""
+    theirs = {r[0]: (r[1], r[2] + r[3], r[7]) for r in raw_rows if r[1]}
+    return (product.total == len(theirs) and len(product.entries) == min(PAGE, len(theirs))
+            and all(theirs.get(e["id"]) == (e["ratings"], e["good"], e["bad"]) for e in product.entries))
 
 
 def check_trend(product, raw_rows) -> bool | None:

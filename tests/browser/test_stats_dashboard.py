@@ -54,3 +54,41 @@ def test_supervisor_reads_the_dashboard_and_drills_down(live_server, page, brows
     small.wait_for_selector("#chart-trend[data-ready='1'] canvas")
     assert small.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     phone.close()
+
+
+def test_supervisor_pages_through_a_whole_league_table(live_server, page, browser):
+    from bianmin.orgs.models import Window
+    from bianmin.stats import months
+    from bianmin.stats.models import DailyRollup, Dimension
+    from bianmin.stats.views_league import PAGE_SIZE
+
+    world = build_world()
+    day = timeutil.today()
+    windows = [Window.objects.create(site=world.site_a, number=str(100 + i), name=f"窗口{i}")
+               for i in range(PAGE_SIZE + 5)]
+    DailyRollup.objects.bulk_create(  # the league reads only rollups: written directly, i + 1 good each
+        DailyRollup(day=day, dimension=Dimension.WINDOW, key=str(w.pk), unit_path=world.site_a.unit.path,
+                    site_key=world.site_a.pk, ratings=i + 1, satisfied=i + 1) for i, w in enumerate(windows))
+    months.refresh([day])
+    base = live_server.url
+    sign_in(page, base, "supervisor")
+    page.goto(f"{base}/workbench/stats/?date_from={day.replace(day=1):%Y-%m-%d}&date_to={day:%Y-%m-%d}")
+    page.click("[data-test=league-window] [data-test=league-all]")
+    page.wait_for_selector("[data-test=league-levels]")
+    assert page.locator("[data-test=league-row]").count() == PAGE_SIZE
+    assert f"窗口{PAGE_SIZE + 4}" in page.inner_text("[data-test=league-row] >> nth=0")  # the busiest first
+    page.click("a[rel=next]")
+    page.wait_for_selector("a[rel=prev]")
+    assert page.locator("[data-test=league-row]").count() == 5
+    assert page.inner_text("[data-test=league-row] >> nth=-1").startswith(str(PAGE_SIZE + 5))
+    page.click("[data-test=league-levels] a:has-text('工作人员')")
+    page.wait_for_selector("[data-test=league-staff]")
+    assert f"{day:%Y-%m-%d}" in page.inner_text("[data-test=league-period]")  # the period is kept
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    small = phone.new_page()
+    sign_in(small, base, "supervisor")
+    small.goto(f"{base}/workbench/stats/league/?level=window")
+    small.wait_for_selector("[data-test=league-row]")
+    assert small.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    phone.close()
