@@ -35,7 +35,8 @@ def client_address(request) -> str:
 
 # ---------------------------------------------------------------- public endpoints
 # A fixed one-minute window per purpose and address (hashed), in the cache. Good enough to stop a
-# script hammering a public form; the per-process cache makes it approximate with several workers.
+# script hammering a public form. With several workers the count is shared only when CACHE_URL names a
+# shared cache (core/cache_config.py).
 
 def _public_key(purpose: str, address: str) -> str:
     return f"pub:{purpose}:" + hashlib.sha256(address.encode()).hexdigest()[:24]
