@@ -5,14 +5,15 @@ import random
 from collections import defaultdict
 
 import pytest
+from django.db import transaction
 
 from bianmin.core import timeutil
-from bianmin.ratings.models import Rating
+from bianmin.ratings.models import Level, Rating
 from bianmin.rectification.services import exclude_rating
 from bianmin.stats import months, rollup
 from bianmin.stats.models import DailyRollup, MonthlyRollup
 
-from .stats_helpers import expected_monthly, expected_rollups, stored_monthly
+from .stats_helpers import expected_monthly, expected_rollups, raw_rating, stored_monthly
 from .test_stats_rollup import _random_ratings
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,44 @@ def test_monthly_rows_equal_the_daily_rows_added_up_through_sweeps_and_exclusion
     assert stored_monthly() == expected_monthly()
     assert len({day for day, *_ in stored_monthly()}) >= 3
     assert not MonthlyRollup.objects.filter(dimension__in=["item", "channel"]).exists()
+
+
+def _every_monthly_row() -> list[tuple]:
+    """The monthly rows exactly as stored, zeros included (stored_monthly leaves zero counts out)."""
+    return sorted(MonthlyRollup.objects.values_list("day", *months.GROUP_FIELDS, *months.COUNT_FIELDS))
+
+
+def test_months_kept_up_day_by_day_equal_months_recomputed_whole(world, recount_every_sweep):
+    rng = _ratings_over_three_months(world, 7)
+    rollup.sweep()  # many days per month: recomputed whole
+    today = timeutil.today()
+    for back in (1, 2, 1):  # one day at a time: kept up incrementally
+        day = today - dt.timedelta(days=back)
+        for level in rng.sample(list(Level.values), 3):
+            raw_rating(rng.choice([world.site_a, world.site_b]), day, level, window=world.window_a,
+                       staff=world.clerk_a.staff if rng.random() < 0.5 else None)
+        rollup.sweep()
+    for rating in rng.sample(list(Rating.objects.filter(excluded=False)), 5):
+        exclude_rating(rating, "经审核认定为恶意差评")
+    rollup.sweep()
+    kept_up = _every_monthly_row()
+    with transaction.atomic():
+        months.refresh(DailyRollup.objects.values_list("day", flat=True).distinct())
+    assert kept_up == _every_monthly_row()
+    assert stored_monthly() == expected_monthly()
+
+
+def test_a_key_gone_from_a_replaced_day_leaves_no_empty_monthly_row(world):
+    day = timeutil.today() - dt.timedelta(days=1)
+    lone = raw_rating(world.site_a, day, Level.SATISFIED, window=world.window_a)
+    raw_rating(world.site_b, day, Level.SATISFIED)
+    rollup.sweep()
+    assert MonthlyRollup.objects.filter(dimension="window", key=str(world.window_a.pk)).exists()
+    lone.delete()  # as if it had never been stored: its window has no ratings left this month
+    with transaction.atomic():
+        rollup.replace_days([day])
+    assert not MonthlyRollup.objects.filter(dimension="window", key=str(world.window_a.pk)).exists()
+    assert stored_monthly() == expected_monthly()
 
 
 def test_rebuild_restores_corrupted_monthly_rows(world):

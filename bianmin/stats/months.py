@@ -5,13 +5,15 @@ many keys at once (league tables, comparisons of sites and regions, the map). `p
 counts per key over [date_from, date_to]" from whole months in MonthlyRollup and from the daily rows of the
 partial first and last months only, so its cost follows the number of keys and months, not of days.
 
-The one rule that keeps both tables consistent: whenever days of DailyRollup are replaced, `refresh`
-recomputes their months from the daily rows (rollup.replace_days calls it in the same transaction).
+The one rule that keeps both tables consistent: a month's row is the sum of its days' rows. Whenever days of
+DailyRollup are replaced, `replace_keeping_months` keeps it so in the same transaction: a month with a few
+days replaced (the worker's sweep: today, an excluded rating's day) has the old rows of those days taken
+out and the new ones added; a month with many (a rebuild) is recomputed whole by `refresh`.
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -45,6 +47,73 @@ def refresh(days: Iterable[dt.date]) -> int:
                 .values("month", *GROUP_FIELDS).annotate(**{f"sum_{f}": Sum(f) for f in COUNT_FIELDS}))
         written += insert_from(MonthlyRollup, sums, rename={"month": "day", **{f"sum_{f}": f for f in COUNT_FIELDS}})
     return written
+
+
+FEW_DAYS = 3  # a month with more of its days replaced at once is recomputed whole
+
+
+def replace_keeping_months(days: list[dt.date], replace: Callable[[], int]) -> int:
+    """Run `replace` (which replaces the DailyRollup rows of these days) and bring the months of these days
+    up to date: incrementally for months with at most FEW_DAYS of them, else by `refresh`. Incremental
+    costs the rows of the days replaced; a refresh, every row of the month (at a province's scale ~0.3 s
+    against several seconds per sweep). Callers hold the StatsCursor lock. Returns what `replace` returns."""
+    per_month: dict[dt.date, list[dt.date]] = {}
+    for day in sorted(set(days)):
+        per_month.setdefault(month_start(day), []).append(day)
+    few = [d for month_days in per_month.values() if len(month_days) <= FEW_DAYS for d in month_days]
+    whole = [d for month_days in per_month.values() if len(month_days) > FEW_DAYS for d in month_days]
+    for day in few:
+        _subtract_day(day)
+    written = replace()
+    for day in few:
+        _add_day(day)
+    if few:
+        _drop_empty({month_start(d) for d in few})
+    refresh(whole)
+    return written
+
+
+def _table_and_columns():
+    connection = connections[MonthlyRollup.objects.db]
+    quote = connection.ops.quote_name
+    columns = {f: quote(MonthlyRollup._meta.get_field(f).column) for f in (*GROUP_FIELDS, *COUNT_FIELDS, "day")}
+    return connection, quote, columns
+
+
+def _subtract_day(day: dt.date) -> None:
+    """Take the day's current daily rows out of its month's rows (before they are replaced)."""
+    connection, quote, c = _table_and_columns()
+    sets = ", ".join(f"{c[f]} = m.{c[f]} - d.{c[f]}" for f in COUNT_FIELDS)
+    same = " AND ".join(f"m.{c[g]} = d.{c[g]}" for g in GROUP_FIELDS)
+    dims = ", ".join(["%s"] * len(MONTHLY_DIMENSIONS))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(MonthlyRollup._meta.db_table)} AS m SET {sets} "
+            f"FROM {quote(DailyRollup._meta.db_table)} AS d "
+            f"WHERE d.{c['day']} = %s AND d.{c['dimension']} IN ({dims}) AND m.{c['day']} = %s AND {same}",
+            [day, *MONTHLY_DIMENSIONS, month_start(day)])
+
+
+def _add_day(day: dt.date) -> None:
+    """Add the day's new daily rows to its month's rows, creating the rows of keys new in the month."""
+    connection, quote, c = _table_and_columns()
+    table = quote(MonthlyRollup._meta.db_table)
+    names = [*GROUP_FIELDS, *COUNT_FIELDS]
+    dims = ", ".join(["%s"] * len(MONTHLY_DIMENSIONS))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({c['day']}, {', '.join(c[n] for n in names)}) "
+            f"SELECT %s, {', '.join(c[n] for n in names)} FROM {quote(DailyRollup._meta.db_table)} "
+            f"WHERE {c['day']} = %s AND {c['dimension']} IN ({dims}) "
+            f"ON CONFLICT ({c['day']}, {', '.join(c[g] for g in GROUP_FIELDS)}) DO UPDATE SET "
+            + ", ".join(f"{c[f]} = {table}.{c[f]} + excluded.{c[f]}" for f in COUNT_FIELDS),
+            [month_start(day), day, *MONTHLY_DIMENSIONS])
+
+
+def _drop_empty(month_days: set[dt.date]) -> None:
+    """Rows left at zero (a key whose only ratings of the month were on a replaced day) go, as a refresh
+    would never have written them."""
+    MonthlyRollup.objects.filter(day__in=month_days, **{f: 0 for f in COUNT_FIELDS}).delete()
 
 
 def split(date_from: dt.date, date_to: dt.date) -> tuple[tuple[dt.date, dt.date] | None, list[tuple[dt.date, dt.date]]]:

@@ -82,9 +82,7 @@ def replace_days(days: Iterable[dt.date]) -> int:
     """Recompute and replace the rows of these days, and the monthly rows of their months; call inside the
     cursor lock. Returns the daily rows written."""
     days = sorted(set(days))
-    written = sources.replace_days(DailyRollup, write_days, days)
-    months.refresh(days)
-    return written
+    return months.replace_keeping_months(days, lambda: sources.replace_days(DailyRollup, write_days, days))
 
 
 def _locked_cursor() -> StatsCursor:
