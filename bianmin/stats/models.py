@@ -95,8 +95,8 @@ class MonthlyRollup(RollupKey, RatingCounts):
     """The DailyRollup rows of one calendar month added up (`day` is the 1st), for the dimensions whose
     league tables and comparisons sum many keys over long periods (months.MONTHLY_DIMENSIONS).
 
-    Derived from DailyRollup only, and refreshed whenever a day of its month is replaced (months.refresh),
-    so it can never disagree with the daily rows. A period reads whole months here and its partial first
+    Derived from DailyRollup only, and brought up to date whenever a day of its month is replaced
+    (months.replace_keeping_months), so it can never disagree with the daily rows. A period reads whole months here and its partial first
     and last months from the daily rows: a province's league of 8,800 staff over a year sums ~100,000
     monthly rows instead of 1.5 million daily ones.
     """
