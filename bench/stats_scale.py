@@ -269,6 +269,28 @@ def explain(sql: str, params) -> str:
         return "\n".join(r[0] for r in cur.fetchall())
 
 
+def cold(run):
+    """run with an empty cache every time: the product caches league tables until their period's rollup days
+    change (bianmin/stats/stamps.py), and the questions measure the work, not the cache."""
+    from django.core.cache import cache
+
+    def wrapped():
+        cache.clear()
+        return run()
+    return wrapped
+
+
+def after_sweep(run, day: dt.date):
+    """run as the first view after the worker's sweep replaced `day` (its stamp moves on, so answers cached
+    over periods that hold it are computed again; others stay cached)."""
+    from bianmin.stats import stamps
+
+    def wrapped():
+        stamps.touch([day])
+        return run()
+    return wrapped
+
+
 def remembered(run):
     """run, keeping its last result in .last (a second question checked against the same raw answer)."""
     def wrapped():
@@ -392,11 +414,26 @@ def questions(date_from: dt.date, date_to: dt.date) -> tuple[list[dict], dict]:
                                                    "raw: the GROUP BY above)",
                        "product": lambda t=target, lv=level: ranking.league(t, lv, date_from, date_to),
                        "raw": None, "check": lambda product, _, r=league_raw: check_league(product, r.last)})
+        # The year's previous period holds no data here; the last six months against the six before show what
+        # the change against a full previous period costs (its table is ranked whole, the page's rows read).
+        half = (date_to - dt.timedelta(days=181), date_to)
+        qs.append({"scope": label, "question": f"league of staffs with change, last 6 months against the 6 before, "
+                                               f"a page of {PAGE} (ranking.league_with_change)",
+                   "product": lambda t=target: ranking.league_with_change(t, "staff", *half, limit=PAGE),
+                   "raw": None, "check": None})
+        qs.append({"scope": label, "question": "the same, seen again (both tables from the cache)", "warm": True,
+                   "product": lambda t=target: ranking.league_with_change(t, "staff", *half, limit=PAGE),
+                   "raw": None, "check": None})
         qs.append({"scope": label, "question": "12-month trend (good, bad, ratings)", "product": region_trend(unit),
                    "raw": raw(raw_trend_sql(where), prefix + bounds), "check": check_trend})
         if page:
             qs.append({"scope": label, "question": "whole dashboard page (GET /workbench/stats/)",
                        "product": page({"unit": unit.pk}), "raw": None, "check": None})
+            qs.append({"scope": label, "question": "whole dashboard page, seen again (league tables from the cache)",
+                       "warm": True, "product": page({"unit": unit.pk}), "raw": None, "check": None})
+            qs.append({"scope": label, "question": "whole dashboard page after a sweep (the period's tables again, "
+                                                   "the previous period's from the cache)", "warm": True,
+                       "product": after_sweep(page({"unit": unit.pk}), date_to), "raw": None, "check": None})
     window_rows = DailyRollup.objects.filter(dimension=Dimension.WINDOW, key=str(window.pk))
     qs.append({"scope": "window", "question": "summary (window rollup rows)",
                "product": lambda: rollup_sum(window_rows.filter(**in_period)),
@@ -536,7 +573,7 @@ def run_questions(qs: list[dict], runs: int, explain_dir: Path, wait_quiet: floa
     for n, q in enumerate(qs, 1):
         waited = ingest_bench.wait_until_quiet(wait_quiet) if wait_quiet else 0.0
         meter.start()
-        p = measure(q["product"], runs)
+        p = measure(q["product"] if q.get("warm") else cold(q["product"]), runs)
         r = measure(q["raw"], runs) if q["raw"] else {"median_ms": None, "p95_ms": None, "result": None,
                                                         "db_cpu_ms": None}
         other = meter.stop()
@@ -613,7 +650,8 @@ def markdown(facts: dict, targets: dict, results: list[dict], runs: int, period:
     lines += ["", f"Median and p95 (nearest rank) of {runs} runs after one warm-up run, one request at a time, "
                   "in-process (no HTTP). CPU: mean per run of this process (app) and of its PostgreSQL backend (db; "
                   "parallel workers not included); other work: share of the machine's CPU used by other processes "
-                  "during the question (PostgreSQL's parallel workers included)."]
+                  "during the question (PostgreSQL's parallel workers included). Every run starts with an empty "
+                  "cache except where the question says \"seen again\"."]
     return "\n".join(lines)
 
 

@@ -270,6 +270,9 @@ BIANMIN = {
     "DEMO_HISTORY_MONTHS": int(os.environ.get("BIANMIN_DEMO_HISTORY_MONTHS", "6")),
     # 流动红旗: the monthly candidate is the best-ranked window (Wilson bound) with at least this many ratings.
     "RED_FLAG_MIN_RATINGS": int(os.environ.get("BIANMIN_RED_FLAG_MIN_RATINGS", "30")),
+    # League tables are cached until a day of their period is replaced in the rollup (stats/stamps.py), and
+    # at most this long, which bounds how long a renamed window or staff member keeps its old name there.
+    "STATS_CACHE_SECONDS": int(os.environ.get("BIANMIN_STATS_CACHE_SECONDS", "600")),
     # Scheduled reports (SPEC §9; S003:L16, S000:L232): due dates. Which period each report covers follows from
     # these (bianmin/reports/calendar.py): the monthly report due on the 29th covers the 29th of the month before
     # to the 28th, the half-year report due 25 June covers 1 January – 24 June, the quarterly case statistics due

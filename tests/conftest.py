@@ -17,6 +17,15 @@ def fresh_calendar_cache():
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: cached answers (league tables, the public portal, sign-in
+    failures) belong to the database of the test that stored them."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def no_demo_history(settings):
     """`manage.py demo` adds months of generated history (bianmin/demo/history.py): tests load the hand-made demo
     only, so they stay fast and its exact counts hold, unless they turn history on (tests/test_demo_history.py)."""

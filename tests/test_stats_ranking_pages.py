@@ -116,3 +116,64 @@ def test_previous_rank_is_read_for_the_entries_shown_only(world):
     assert [(e["id"], e["rank"], e["previous_rank"], e["rank_change"]) for e in table.entries] == [
         (windows[0].pk, 1, 2, 1), (windows[1].pk, 2, 1, -1)]
     assert table.entries[0]["good_rate_change"] == pytest.approx(1.0 - 0.9)
+
+
+def _rated_window_day(world, day: dt.date, good: int, bad: int):
+    from bianmin.ratings.models import Level
+
+    from .stats_helpers import raw_rating
+
+    ratings = [raw_rating(world.site_a, day, Level.SATISFIED, window=world.window_a) for _ in range(good)]
+    ratings += [raw_rating(world.site_a, day, Level.DISSATISFIED, window=world.window_a) for _ in range(bad)]
+    return ratings
+
+
+def test_a_league_is_computed_once_until_a_day_of_its_period_changes(world, settings, django_assert_num_queries):
+    from bianmin.rectification.services import exclude_rating
+    from bianmin.stats import rollup
+
+    settings.BIANMIN = {**settings.BIANMIN, "STATS_RECOUNT_SECONDS": 0}  # every sweep looks for exclusions
+    day = dt.date(2026, 10, 14)
+    ratings = _rated_window_day(world, day, 8, 2)
+    rollup.sweep()
+    target, october = Target(unit=world.county), (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    first = ranking.league_page(target, "window", *october, limit=10)
+    assert (first.entries[0]["ratings"], first.entries[0]["bad"]) == (10, 2)
+    with django_assert_num_queries(1):  # the period's version only
+        again = ranking.league_page(target, "window", *october, limit=10)
+    assert again == first
+    _rated_window_day(world, dt.date(2026, 9, 30), 5, 0)  # outside the period: the cached table stays
+    rollup.sweep()
+    with django_assert_num_queries(1):
+        ranking.league_page(target, "window", *october, limit=10)
+    exclude_rating(ratings[-1], "经审核认定为恶意差评")  # inside it: the next sweep replaces the day
+    rollup.sweep()
+    after = ranking.league_page(target, "window", *october, limit=10)
+    assert (after.entries[0]["ratings"], after.entries[0]["bad"]) == (9, 1)
+
+
+def test_cached_names_follow_the_language(world):
+    from django.utils import translation
+
+    from bianmin.stats import rollup
+
+    _rated_window_day(world, dt.date(2026, 10, 14), 3, 0)
+    rollup.sweep()
+    october = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    with translation.override("zh-hans"):
+        chinese = ranking.league_page(Target(unit=world.county), "window", *october).entries[0]["name"]
+    with translation.override("en"):
+        english = ranking.league_page(Target(unit=world.county), "window", *october).entries[0]["name"]
+    assert "号" in chinese and "号" not in english
+
+
+def test_stats_cache_can_be_turned_off(world, settings, django_assert_num_queries):
+    from bianmin.stats import rollup
+
+    settings.BIANMIN = {**settings.BIANMIN, "STATS_CACHE_SECONDS": 0}
+    _rated_window_day(world, dt.date(2026, 10, 14), 3, 0)
+    rollup.sweep()
+    october = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    ranking.league_page(Target(unit=world.county), "window", *october)
+    with django_assert_num_queries(2):  # the table and its names, every time
+        ranking.league_page(Target(unit=world.county), "window", *october)

@@ -162,3 +162,15 @@ class StatsCursor(models.Model):
     last_recount_at = models.DateTimeField(null=True, blank=True)
     # Cases completed at or after this moment (less a safety margin) have their day recomputed next sweep.
     last_case_sweep_at = models.DateTimeField(null=True, blank=True)
+
+
+class RollupDayStamp(models.Model):
+    """When the DailyRollup rows of a day were last replaced (stamps.py). A cached answer over a period is
+    valid while no day of the period has a later stamp: the cache key carries the period's latest stamp."""
+
+    day = models.DateField(primary_key=True)
+    replaced_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("汇总日更新时间")
+        verbose_name_plural = _("汇总日更新时间")

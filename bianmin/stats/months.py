@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import DateField, Q, Sum, Value
+from django.db.models import DateField, IntegerField, Q, Sum, Value
+from django.db.models.functions import Cast
 
 from .models import DailyRollup, Dimension, MonthlyRollup, RatingCounts
 from .sources import insert_from
@@ -175,7 +176,7 @@ def period_sums_sql(dimension: str, date_from: dt.date, date_to: dt.date, fields
     if not selects:
         return None
     columns = ", ".join(quote(g) for g in group)
-    # CAST: PostgreSQL sums bigints as numeric, which would reach Python as Decimal.
+    # CAST: the sum of integers is a bigint on PostgreSQL; the same type on every database.
     sums = ", ".join(f"CAST(COALESCE(SUM(sign * {quote(f)}), 0) AS BIGINT) AS {quote(f)}" for f in fields)
     return (f"SELECT {columns}, {sums} FROM ({' UNION ALL '.join(selects)}) parts GROUP BY {columns}",
             params)
@@ -197,5 +198,7 @@ def period_sums(dimension: str, date_from: dt.date, date_to: dt.date, fields: It
 
 
 def _sums(model, dimension: str, where: Q, group: tuple[str, ...], fields: list[str]):
+    # Each part's sums as integers (a key's month of counts is far below 2**31): PostgreSQL sums bigints
+    # as numeric, and adding up the parts in numeric cost a province's staff league a third of its time.
     return (model.objects.filter(where, dimension=dimension).order_by().values(*group)
-            .annotate(**{f: Sum(f) for f in fields}))
+            .annotate(**{f: Cast(Sum(f), IntegerField()) for f in fields}))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bianmin.orgs.models import Site, Staff, Unit, Window
 
-from . import months
+from . import months, stamps
 from .metrics import Target, satisfaction_index
 from .models import DailyRollup, Dimension
 
@@ -118,7 +118,16 @@ def league_page(target: Target, level: str, date_from: dt.date, date_to: dt.date
     """The league table of the dimension over the period, ranked in the database: the `limit` entries after
     the first `offset` (all without a limit), or only the entries of `ids`, and with `red_flag` the 流动红旗
     candidate. Only the rows returned pass through Python, so a province's 9,000 staff cost no more than
-    the ten on the dashboard."""
+    the ten on the dashboard. Cached until a day of the period changes in the rollup (stamps.py)."""
+    where = (target.site.pk, None) if target.site else (None, target.unit.path)
+    parts = (level, where, limit, offset, tuple(ids) if ids is not None else None,
+             settings.BIANMIN["RED_FLAG_MIN_RATINGS"] if red_flag else None)
+    return stamps.cached("league", date_from, date_to, parts, lambda: _league_page(
+        target, level, date_from, date_to, limit=limit, offset=offset, ids=ids, red_flag=red_flag))
+
+
+def _league_page(target: Target, level: str, date_from: dt.date, date_to: dt.date, *, limit: int | None,
+                 offset: int, ids: list[int] | None, red_flag: bool) -> League:
     dimension = LEVELS[level]
     sums = months.period_sums_sql(dimension, date_from, date_to, COUNTED, where=scope(target))
     if sums is None:

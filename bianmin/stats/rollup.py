@@ -31,7 +31,7 @@ from django.utils import timezone
 from bianmin.core import timeutil
 from bianmin.ratings.models import BAD_LEVELS, Level, Rating
 
-from . import case_rollup, months, sources
+from . import case_rollup, months, sources, stamps
 from .models import DailyRollup, Dimension, StatsCursor
 from .sources import counted_ratings
 
@@ -82,6 +82,7 @@ def replace_days(days: Iterable[dt.date]) -> int:
     """Recompute and replace the rows of these days, and the monthly rows of their months; call inside the
     cursor lock. Returns the daily rows written."""
     days = sorted(set(days))
+    stamps.touch(days)  # answers cached over these days are recomputed from now on
     return months.replace_keeping_months(days, lambda: sources.replace_days(DailyRollup, write_days, days))
 
 
