@@ -15,6 +15,18 @@ from tests.world import build_world
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _fits_a_phone(browser, url: str, base: str, ready: str) -> bool:
+    """The supervisor's page at url, on a phone-sized screen, once `ready` shows: no sideways scrolling."""
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    small = phone.new_page()
+    sign_in(small, base, "supervisor")
+    small.goto(url)
+    small.wait_for_selector(ready)
+    fits = small.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    phone.close()
+    return fits
+
+
 def test_supervisor_reads_the_dashboard_and_drills_down(live_server, page, browser):
     world = build_world()
     day = timeutil.today()
@@ -47,13 +59,7 @@ def test_supervisor_reads_the_dashboard_and_drills_down(live_server, page, brows
     assert "王小红" in page.inner_text("[data-test=league-staff]")
     assert page.inner_text("[data-test=crumbs] [aria-current=page]") == "测试县政务服务中心"
 
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
-    small = phone.new_page()
-    sign_in(small, base, "supervisor")
-    small.goto(f"{base}/workbench/stats/")
-    small.wait_for_selector("#chart-trend[data-ready='1'] canvas")
-    assert small.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-    phone.close()
+    assert _fits_a_phone(browser, f"{base}/workbench/stats/", base, "#chart-trend[data-ready='1'] canvas")
 
 
 def test_supervisor_pages_through_a_whole_league_table(live_server, page, browser):
@@ -85,10 +91,4 @@ def test_supervisor_pages_through_a_whole_league_table(live_server, page, browse
     page.wait_for_selector("[data-test=league-staff]")
     assert f"{day:%Y-%m-%d}" in page.inner_text("[data-test=league-period]")  # the period is kept
 
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
-    small = phone.new_page()
-    sign_in(small, base, "supervisor")
-    small.goto(f"{base}/workbench/stats/league/?level=window")
-    small.wait_for_selector("[data-test=league-row]")
-    assert small.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-    phone.close()
+    assert _fits_a_phone(browser, f"{base}/workbench/stats/league/?level=window", base, "[data-test=league-row]")
