@@ -78,3 +78,12 @@ def test_bad_input_on_the_league_page_is_ignored(world, many_windows, client_for
     r = client_for(world.supervisor).get(URL, {**PERIOD, **query})
     assert r.status_code == 200
     assert "部分筛选条件无效" in r.content.decode()
+
+
+def test_the_league_page_in_english(world, many_windows, client_for):
+    client = client_for(world.supervisor)
+    client.cookies["django_language"] = "en"
+    html = client.get(URL, {**PERIOD, "level": "window"}).content.decode()
+    assert "Window ranking" in html
+    assert f"{PAGE_SIZE + 5} in all" in html and "Back to statistics" in html
+    assert "排名" not in html and "查看全部" not in html
