@@ -119,8 +119,7 @@ def league_page(target: Target, level: str, date_from: dt.date, date_to: dt.date
     the first `offset` (all without a limit), or only the entries of `ids`, and with `red_flag` the 流动红旗
     candidate. Only the rows returned pass through Python, so a province's 9,000 staff cost no more than
     the ten on the dashboard. Cached until a day of the period changes in the rollup (stamps.py)."""
-    where = (target.site.pk, None) if target.site else (None, target.unit.path)
-    parts = (level, where, limit, offset, tuple(ids) if ids is not None else None,
+    parts = (level, str(scope(target)), limit, offset, tuple(ids) if ids is not None else None,
              settings.BIANMIN["RED_FLAG_MIN_RATINGS"] if red_flag else None)
     return stamps.cached("league", date_from, date_to, parts, lambda: _league_page(
         target, level, date_from, date_to, limit=limit, offset=offset, ids=ids, red_flag=red_flag))

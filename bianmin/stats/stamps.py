@@ -30,10 +30,8 @@ T = TypeVar("T")
 def touch(days: Iterable[dt.date]) -> None:
     """Stamp these days as replaced now (wall-clock time: it orders writes, it is not a business time)."""
     now = timezone.now()
-    days = sorted(set(days))
-    RollupDayStamp.objects.filter(day__in=days).update(replaced_at=now)
-    have = set(RollupDayStamp.objects.filter(day__in=days).values_list("day", flat=True))
-    RollupDayStamp.objects.bulk_create([RollupDayStamp(day=d, replaced_at=now) for d in days if d not in have])
+    RollupDayStamp.objects.bulk_create([RollupDayStamp(day=d, replaced_at=now) for d in sorted(set(days))],
+                                       update_conflicts=True, unique_fields=["day"], update_fields=["replaced_at"])
 
 
 def version(date_from: dt.date, date_to: dt.date) -> str:
