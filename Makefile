@@ -4,6 +4,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Test processes (pytest-xdist): `auto` is one per core; PYTEST_WORKERS=0 runs in this process (quickest for one file).
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test setup demo worker bench lock clean
 
@@ -26,10 +28,11 @@ run: setup
 	  echo ""; \
 	  $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
-## Run the whole test suite (unit, API, pages and browser tests) on the database in DATABASE_URL (SQLite by default).
+## Run the whole test suite (unit, API, pages and browser tests) on the database in DATABASE_URL (SQLite by default),
+## in parallel (each worker on its own test database), listing the ten slowest tests.
 test: setup
 	@bash scripts/ensure-chromium
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --durations=10 $(PYTEST_ARGS)
 
 demo: setup
 	$(PY) manage.py migrate --noinput

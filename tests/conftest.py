@@ -1,9 +1,23 @@
 from __future__ import annotations
 
+import copy
+
 import pytest
 from django.test import Client
 
+from .once import mark_shared_modules, module_shares, module_transaction
 from .world import build_world
+
+# Tests hash passwords with a fast hasher: every persona of tests/world.py gets one, and Argon2 is deliberately slow
+# (~0.1 s a hash; 85 of 135 s of a file that builds the world per test). The product keeps Argon2:
+# tests/test_auth.py proves it is the production hasher.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -61,9 +75,30 @@ def calendar_for_next_year(request):
     yield
 
 
+def pytest_collection_modifyitems(items):
+    mark_shared_modules(items, "world")
+    mark_shared_modules(items, "demo")
+
+
+@pytest.fixture(scope="module")
+def world_once(request, django_db_setup, django_db_blocker):
+    """tests/world.py built once for a module whose database tests all use it (tests/once.py), else None."""
+    if not module_shares(request, "world"):
+        yield None
+        return
+    with module_transaction(django_db_blocker):
+        with django_db_blocker.unblock():
+            built = build_world()
+        yield built
+
+
 @pytest.fixture
-def world(db):
-    return build_world()
+def world(world_once, db):
+    """The personas and units of tests/world.py. Each test gets its own copy of the Python objects (a test may
+    change them) over the rows built once for its module, which its savepoint rolls back."""
+    if world_once is None:
+        return build_world()
+    return copy.deepcopy(world_once)
 
 
 @pytest.fixture

@@ -67,3 +67,18 @@ def test_openapi_schema_and_docs(client):
     for path in ("/api/v1/auth/token", "/api/v1/calendar/due", "/api/v1/cases", "/api/v1/cases/{case_id}/{action}"):
         assert path in schema["paths"]
     assert client.get("/api/v1/docs", HTTP_HOST="localhost").status_code == 200
+
+
+def test_production_hashes_passwords_with_argon2_and_tests_use_a_fast_hasher():
+    """Tests swap in a fast hasher (tests/conftest.py); the product's settings keep Argon2 first."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import check_password, make_password
+    from django.test import override_settings
+
+    from bianmin import settings as production
+
+    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert settings.PASSWORD_HASHERS != production.PASSWORD_HASHERS
+    with override_settings(PASSWORD_HASHERS=production.PASSWORD_HASHERS):
+        hashed = make_password("bianmin-demo")
+        assert hashed.startswith("argon2$") and check_password("bianmin-demo", hashed)

@@ -1,4 +1,7 @@
-"""`python manage.py demo`: the demo county loads completely, consistently and idempotently."""
+"""`python manage.py demo`: the demo county loads completely, consistently and idempotently.
+
+The demo is loaded once for this module (each test reads it in its own savepoint); loading it at other moments
+and with other settings is in tests/test_demo_loading.py."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,16 +9,18 @@ import io
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count, Q
+from django.test import override_settings
 from django.utils import timezone
 
-from bianmin.cases.models import Case, CaseEvent, FirstContact, JointTask, Notice
+from bianmin.cases.models import Case, CaseEvent, FirstContact, Notice
 from bianmin.cases.selectors import queue
 from bianmin.cases.services import handover_return_date
 from bianmin.cases.states import Status
-from bianmin.catalog.models import Channel, Condition, GuideVersion, HandlingType, Item, Material
+from bianmin.catalog.models import Channel, HandlingType, Item
 from bianmin.catalog.validators import validate_item_guide
 from bianmin.core import timeutil
 from bianmin.core.models import Clock, ClockEvent
@@ -27,37 +32,33 @@ from bianmin.orgs.scoping import sites_for
 from bianmin.ratings.models import Rating
 from bianmin.rectification.models import Ticket, TicketEvent
 
+from .demo_helpers import DEMO_NOW, demo_case_rows, load_demo_at, snapshot
+from .once import module_shares, module_transaction
+
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "bianmin-demo"
 VAGUE = re.compile(r"其他|其它|等[。；;，,、\s]*$")
 
 
-# The demo's cases are dated back from "now"; tests pin now to a Wednesday afternoon, so today's
-# cases are in and the results do not depend on the day the tests run.
-DEMO_NOW = dt.datetime(2026, 11, 18, 15, 30)
+@pytest.fixture(scope="module")
+def demo_loaded(request, django_db_setup, django_db_blocker):
+    """The demo as `manage.py demo` loads it (without generated history), loaded once for this module: every test
+    here reads it, each inside its own savepoint (tests/once.py)."""
+    assert module_shares(request, "demo"), "every database test of this module must use the `demo` fixture"
+    with module_transaction(django_db_blocker):
+        with django_db_blocker.unblock(), override_settings(
+                BIANMIN={**settings.BIANMIN, "DEMO_HISTORY": False, "REPORT_UNIT_LEVELS": [],
+                         "REPORT_QUARTERLY_UNIT_LEVELS": []}):
+            output = load_demo_at(DEMO_NOW)
+        yield output
 
 
 @pytest.fixture
-def demo():
-    out = io.StringIO()
+def demo(demo_loaded, db):
+    """The demo's output; the test runs at the moment the demo was loaded."""
     with timeutil.travel_to(DEMO_NOW):
-        call_command("demo", stdout=out)
-        yield out.getvalue()
-
-
-def load_demo_at(moment: dt.datetime) -> str:
-    out = io.StringIO()
-    with timeutil.travel_to(moment):
-        call_command("demo", stdout=out)
-    return out.getvalue()
-
-
-def snapshot() -> dict[str, int]:
-    models = [Unit, Site, Window, Staff, WindowPost, Membership, Item, Condition, Material, GuideVersion,
-              get_user_model(), Window.items.through, Window.departments.through,
-              Case, CaseEvent, Notice, FirstContact, JointTask, Clock, ClockEvent, Rating, Ticket, TicketEvent]
-    return {m._meta.label: m.objects.count() for m in models}
+        yield demo_loaded
 
 
 def test_county_townships_villages_departments_and_sites(demo):
@@ -208,10 +209,6 @@ def test_output_lists_counts_and_sign_ins(demo):
 
 # ---------------------------------------------------------------- demo counter cases
 
-def demo_case_rows():
-    return demo_cases.existing_cases().select_related("site", "clock", "handover_clock", "handled_by")
-
-
 def test_demo_cases_cover_every_state(demo):
     cases = list(demo_case_rows())
     assert len(cases) == len(demo_cases.CASES) and 25 <= len(cases) <= 40
@@ -316,27 +313,6 @@ def check_digit_ok(number: str) -> bool:
             and "10X98765432"[sum(int(d) * w for d, w in zip(number, weights)) % 11] == number[17])
 
 
-@pytest.mark.django_db
-def test_demo_cases_on_a_rest_day_after_a_long_holiday():
-    # Sunday 11 Oct 2026, after the National Day break and the Saturday make-up working day.
-    load_demo_at(dt.datetime(2026, 10, 11, 8, 0))
-    cases = list(demo_case_rows())
-    assert len(cases) == len(demo_cases.CASES)
-    assert {c.status for c in cases} == {s.value for s in Status}
-    cal = get_calendar()
-    assert all(cal.is_working(timezone.localtime(e.at).date()) for e in CaseEvent.objects.all())
-    with timeutil.travel_to(dt.datetime(2026, 10, 11, 8, 0)):
-        buckets = queue(get_user_model().objects.get(username="demo-clerk"))
-    assert len(buckets["overdue"]) >= 2 and len(buckets["due_soon"]) >= 2
-
-
-@pytest.mark.django_db
-def test_demo_skips_cases_when_the_calendar_does_not_cover_today():
-    out = load_demo_at(dt.datetime(2031, 3, 4, 10, 0))
-    assert "工作日历未包含 2031 年" in out and "演示办件 0" in out
-    assert not Case.objects.exists() and Item.objects.count() >= 60
-
-
 # ---------------------------------------------------------------- demo ratings and bad-review tickets
 
 def test_demo_ratings_leave_the_newest_cases_for_the_visitor_to_rate(demo):
@@ -358,35 +334,3 @@ def test_demo_bad_reviews_show_each_stage_of_the_loop(demo):
         events = list(TicketEvent.objects.filter(ticket=ticket).order_by("at", "id"))
         assert events[0].action == "create" and all(e.at >= ticket.created_at for e in events)
         assert all(e.at <= timezone.make_aware(DEMO_NOW) for e in events)
-
-
-def test_demo_loading_sends_no_text_messages(settings):
-    from bianmin.core import sms
-
-    settings.BIANMIN = {**settings.BIANMIN, "SMS_BACKEND": "memory"}
-    sms.outbox.clear()
-    load_demo_at(DEMO_NOW)
-    assert Ticket.objects.filter(feedback_at__isnull=False).exists() and sms.outbox == []
-
-
-# ---------------------------------------------------------------- with generated history (demo/history.py)
-
-def test_generated_history_leaves_the_hand_made_demo_as_it_is(settings):
-    # Other tests load the demo without history (tests/conftest.py); tests/test_demo_history.py checks the history.
-    settings.BIANMIN = {**settings.BIANMIN, "DEMO_HISTORY": True, "DEMO_HISTORY_MONTHS": 0}
-    out = load_demo_at(DEMO_NOW)
-    assert "历史数据" in out and f"演示办件 {len(demo_cases.CASES)}" in out
-    history = Case.objects.filter(handled_by__username__startswith="demo-staff-")
-    assert history.count() > 50
-    mine = list(demo_case_rows())
-    assert len(mine) == len(demo_cases.CASES) and {c.status for c in mine} == {s.value for s in Status}
-    # The personas handle the hand-made cases only; the history has clerks of its own.
-    assert not history.filter(handled_by__username__in=["demo-clerk", "demo-clerk2", "demo-town-clerk"]).exists()
-    finished = sorted((c for c in mine if c.status == "completed"), key=lambda c: (c.completed_at, c.pk))
-    rated = set(Rating.objects.filter(case__in=mine, stage="complete").values_list("case_id", flat=True))
-    assert len(rated) == 12 and all(c.pk not in rated for c in finished[-3:])
-    statuses = set(Ticket.objects.filter(case__in=mine).values_list("status", flat=True))
-    assert {"closed", "answered", "rectifying"} <= statuses
-    before = snapshot()
-    again = load_demo_at(DEMO_NOW)
-    assert snapshot() == before and "新建 0 条" in again
