@@ -54,27 +54,6 @@ def no_scheduled_reports(request, settings):
         settings.BIANMIN = {**settings.BIANMIN, "REPORT_UNIT_LEVELS": [], "REPORT_QUARTERLY_UNIT_LEVELS": []}
 
 
-@pytest.fixture(autouse=True)
-def calendar_for_next_year(request):
-    """Tests that run on today's date may compute deadlines into next year. Until the official schedule
-    for that year is seeded (a newer chinese-calendar), give such tests a plain weekends-only year so
-    they do not start failing in December. Tests about uncovered years are marked real_calendar."""
-    if request.node.get_closest_marker("real_calendar") or not (
-            request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)):
-        yield
-        return
-    request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
-    from bianmin.core import timeutil
-    from bianmin.core.models import CalendarYear
-    from bianmin.core.worktime import loader
-
-    year = timeutil.now().year + 1
-    if not CalendarYear.objects.filter(year=year).exists() and year < 2031:
-        CalendarYear.objects.create(year=year, source=CalendarYear.Source.MANUAL, note="test placeholder")
-        loader.invalidate()
-    yield
-
-
 def pytest_collection_modifyitems(items):
     mark_shared_modules(items, "world")
     mark_shared_modules(items, "demo")

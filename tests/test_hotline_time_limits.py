@@ -104,7 +104,6 @@ def test_response_and_dispatch_deadlines_use_the_same_engine(hw, api_for, set_no
     assert timezone.localtime(u.respond_by) == timezone.make_aware(dt.datetime(2026, 9, 30, 16, 50))
 
 
-@pytest.mark.real_calendar
 def test_a_limit_past_the_calendar_is_a_clear_4xx_and_nothing_changes(hw, api_for, set_now):
     client = api_for(hw.agent)
     set_now(dt.datetime(2031, 3, 4, 10))

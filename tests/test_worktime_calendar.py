@@ -58,16 +58,20 @@ def test_subtract_working_days_skips_holidays(cal):
     assert cal.subtract_working_days(D(2026, 10, 8), 1) == D(2026, 9, 30)
 
 
-@pytest.mark.real_calendar
-def test_year_outside_the_calendar_is_an_error_not_a_guess(cal):
+def test_the_year_after_the_last_official_one_is_provisional_and_later_years_are_refused(cal):
+    # The seeded calendar ends with 2026: 2027 is derived from the law (provisional), 2028 is refused.
+    assert cal.provisional_years == frozenset({2027}) and not cal.is_provisional(D(2026, 12, 31))
+    due = cal.add_working_days(D(2026, 12, 20), 15)
+    assert due.year == 2027 and cal.is_provisional(due)
+    assert cal.kind(D(2027, 1, 1)) == DayKind.HOLIDAY and cal.name(D(2027, 1, 1)) == "元旦"
+    assert not cal.is_working(D(2027, 2, 5))  # 除夕 2027, a holiday under the 2024 revision of the law
     with pytest.raises(CalendarNotCovered):
-        cal.add_working_days(D(2026, 12, 20), 15)  # runs into 2027, not yet published
+        cal.add_working_days(D(2027, 12, 20), 15)  # runs into 2028: more than a year past the last notice
     with pytest.raises(CalendarNotCovered):
         cal.kind(D(2003, 5, 1))
 
 
-@pytest.mark.real_calendar
-def test_admin_added_year_is_used(db):
+def test_admin_added_year_is_used_and_the_next_one_becomes_provisional(db):
     from bianmin.core.models import CalendarDay, CalendarYear
     from bianmin.core.worktime import loader
 
@@ -76,7 +80,9 @@ def test_admin_added_year_is_used(db):
     loader.invalidate()
     cal = get_calendar()
     assert not cal.is_working(D(2027, 1, 1))
+    assert cal.is_working(D(2027, 2, 5))  # the administrator's year has no 春节 entered: the official year wins
     assert cal.add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 4)
+    assert not cal.is_provisional(D(2027, 1, 4)) and cal.provisional_years == frozenset({2028})
 
 
 def test_pure_calendar_needs_no_database():

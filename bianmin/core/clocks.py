@@ -1,4 +1,6 @@
-"""Database-side clock operations: start, pause, resume, extend, stop and refresh.
+"""Database-side clock operations: start, pause, resume, extend, stop and refresh; and the one place that
+answers "what state is this clock in at a moment" (`state_of`) and "which clocks are overdue now / finished
+late" for querysets (`overdue_now`, `finished_late`), so pages, API answers, exports, figures and sweeps agree.
 
 The arithmetic is in worktime.clock; this module loads the facts from the tables, stores the
 derived due/yellow moments and keeps pauses and extensions as rows. Callers run inside their
@@ -9,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import F, Q
 from django.utils import timezone
 
 from . import timeutil
@@ -26,12 +29,39 @@ def facts_of(clock: Clock) -> ClockFacts:
     pauses = tuple(Pause(p.started.astimezone(timezone.get_current_timezone()),
                          p.ended.astimezone(timezone.get_current_timezone()) if p.ended else None)
                    for p in clock.pauses.all())
+    stopped_at = clock.stopped_at if clock.status == Clock.Status.STOPPED and clock.stopped_at else None
     return ClockFacts(start=timezone.localtime(clock.start), amount=clock.amount, unit=LimitUnit(clock.unit),
-                      extension=clock.extension, pauses=pauses)
+                      extension=clock.extension, pauses=pauses,
+                      stopped_at=timezone.localtime(stopped_at) if stopped_at else None,
+                      not_before=timezone.localtime(clock.not_before) if clock.not_before else None)
 
 
 def state_of(clock: Clock, now: dt.datetime | None = None) -> ClockState:
+    """The clock's state at `now` (default: this moment). A stopped clock is frozen at its stop: its warning,
+    overdue days and `finished_late` say how the work ended, whenever it is looked at."""
     return evaluate(get_calendar(), facts_of(clock), timezone.localtime(now or timeutil.now()), _share())
+
+
+def _field(prefix: str, name: str) -> str:
+    return f"{prefix}__{name}" if prefix else name
+
+
+def overdue_now(prefix: str = "", now: dt.datetime | None = None) -> Q:
+    """Q for rows whose clock (at `prefix`, e.g. "clock" from a Case) is overdue at `now`: not stopped and past
+    its due moment. Paused clocks have no due moment and are never overdue. The same rule as `state_of`."""
+    return (Q(**{_field(prefix, "due_at__lt"): now or timeutil.now()})
+            & ~Q(**{_field(prefix, "status"): Clock.Status.STOPPED}))
+
+
+def finished_late(prefix: str = "") -> Q:
+    """Q for rows whose clock stopped after its due moment (work finished late). The same rule as `state_of`."""
+    return Q(**{_field(prefix, "status"): Clock.Status.STOPPED,
+                _field(prefix, "stopped_at__gt"): F(_field(prefix, "due_at"))})
+
+
+def finished_on_time(prefix: str = "") -> Q:
+    return Q(**{_field(prefix, "status"): Clock.Status.STOPPED,
+                _field(prefix, "stopped_at__lte"): F(_field(prefix, "due_at"))})
 
 
 def refresh(clock: Clock, now: dt.datetime | None = None) -> ClockState:
@@ -71,10 +101,15 @@ def extend(clock: Clock, amount: int, reason: str, approver, requested_by) -> Cl
 
 
 def stop(clock: Clock, at: dt.datetime | None = None) -> ClockState:
+    """Stop the clock at `at`: its due moment, warning and lateness are frozen there (a pause still open ends
+    at the stop, which may move the due moment)."""
     at = at or timeutil.now()
+    if clock.status == Clock.Status.STOPPED:
+        return state_of(clock, at)
     clock.pauses.filter(ended__isnull=True).update(ended=at)
-    state = state_of(clock, at)
     clock.status, clock.stopped_at = Clock.Status.STOPPED, at
+    state = state_of(clock, at)
+    clock.due_at, clock.yellow_at = state.due_at, state.yellow_at
     clock.warning = state.warning.value
     clock.save()
     return state

@@ -18,6 +18,7 @@ class CalendarYear(models.Model):
     class Source(models.TextChoices):
         PACKAGE = "package", _("chinese-calendar 程序包")
         MANUAL = "manual", _("管理员维护")
+        NOTICE = "notice", _("国务院办公厅通知")
 
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices, default=Source.MANUAL)
@@ -91,6 +92,9 @@ class Clock(models.Model):
     warning = models.CharField(_("预警"), max_length=10, choices=WARNING_CHOICES, default=Warning.NONE.value)
     stopped_at = models.DateTimeField(_("停止时间"), null=True, blank=True)
     purpose = models.CharField(_("用途"), max_length=40, blank=True)
+    # Set when the official calendar would bring forward a due date already promised to the applicant on a
+    # receipt: the promise stands (SPEC §3), so the due moment is never earlier than this.
+    not_before = models.DateTimeField(_("承诺期限不早于"), null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["status", "warning", "yellow_at"]), models.Index(fields=["status", "due_at"])]

@@ -31,9 +31,18 @@ WORKING_KINDS = frozenset({DayKind.WORKDAY, DayKind.ADJUSTED_WORKDAY})
 
 @dataclass(frozen=True)
 class WorkCalendar:
+    """`years` are the covered years; those also in `provisional_years` are derived from the law, not from the
+    State Council's notice (provisional.py): their days, and every date computed across them, are 暂定."""
+
     years: frozenset[int]
     exceptions: dict[dt.date, DayKind] = field(default_factory=dict)
     names: dict[dt.date, str] = field(default_factory=dict)
+    provisional_years: frozenset[int] = frozenset()
+
+    def is_provisional(self, day: dt.date | None) -> bool:
+        """Whether `day` lies in a provisional year. A date computed forward from an official year is provisional
+        exactly when it lands in a provisional year: only then did a provisional day take part in the count."""
+        return day is not None and day.year in self.provisional_years
 
     def _check(self, day: dt.date) -> None:
         if day.year not in self.years:

@@ -46,6 +46,10 @@ class ClockFacts:
     unit: LimitUnit
     extension: int = 0  # extra units granted by approved extensions
     pauses: tuple[Pause, ...] = field(default_factory=tuple)
+    # When the clock stopped (the work was done): from then on its state is frozen at that moment.
+    stopped_at: dt.datetime | None = None
+    # A due date promised to the applicant that a recomputation may not bring forward (SPEC §3).
+    not_before: dt.datetime | None = None
 
     @property
     def total(self) -> int:
@@ -61,7 +65,10 @@ class ClockState:
     total: int
     paused: bool
     warning: Warning
-    overdue_days: int  # working days past the due date (0 when not overdue)
+    overdue_days: int  # working days past the due date (0 when not overdue); for a stopped clock, days late at its stop
+    stopped: bool = False
+    finished_late: bool | None = None  # for a stopped clock: whether it stopped after its due moment; else None
+    provisional: bool = False  # the due date depends on a provisional (暂定) calendar year
 
     @property
     def share_used(self) -> float:
@@ -117,13 +124,22 @@ def due(cal: WorkCalendar, facts: ClockFacts, units_ahead: float, now: dt.dateti
 
 
 def evaluate(cal: WorkCalendar, facts: ClockFacts, now: dt.datetime, warning_share: float) -> ClockState:
-    """Compute due date, warning level and overdue days of a clock at `now`."""
-    paused = any(p.ended is None for p in facts.pauses)
+    """The state of a clock at the moment `now`: due date, time used, warning level and overdue days.
+
+    This is the one definition of "overdue" (SPEC §3). A clock that has stopped by `now` is evaluated at its
+    stop, so finished work is on time or late, never overdue afterwards; a running one is evaluated at `now`.
+    """
+    stopped = facts.stopped_at is not None and now >= facts.stopped_at
+    if stopped:
+        now = facts.stopped_at
+    paused = not stopped and any(p.ended is None for p in facts.pauses)
     used = used_units(cal, facts, now)
     total = facts.total
     if paused:
         return ClockState(None, None, None, used, total, True, Warning.NONE, 0)
     due_at = due(cal, facts, total, now)
+    if facts.not_before is not None and due_at < facts.not_before:
+        due_at = facts.not_before
     yellow_units = total * warning_share
     yellow_at = due(cal, facts, yellow_units, now)
     if facts.unit not in SECONDS_PER_UNIT:
@@ -136,4 +152,6 @@ def evaluate(cal: WorkCalendar, facts: ClockFacts, now: dt.datetime, warning_sha
         warning, overdue_days = Warning.YELLOW, 0
     else:
         warning, overdue_days = Warning.NONE, 0
-    return ClockState(due_at.date(), due_at, yellow_at, used, total, False, warning, overdue_days)
+    return ClockState(due_at.date(), due_at, yellow_at, used, total, False, warning, overdue_days,
+                      stopped=stopped, finished_late=(now > due_at) if stopped else None,
+                      provisional=cal.is_provisional(due_at.date()))

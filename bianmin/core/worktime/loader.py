@@ -12,6 +12,7 @@ import time
 
 from django.db.models import Count, Max
 
+from . import provisional
 from .calendar import DayKind, WorkCalendar
 
 _lock = threading.Lock()
@@ -28,17 +29,33 @@ def _fingerprint():
     return (years["n"], years["m"], days["n"], days["m"])
 
 
+def provisional_year_after(official_years) -> int | None:
+    """The one year after the last official year, derived from the law until its notice is entered (SPEC §3);
+    None when there is no official year or the law's derivation does not cover it. Any later year stays
+    uncovered: nothing sensible can be promised that far ahead."""
+    if not official_years:
+        return None
+    year = max(official_years) + 1
+    return year if provisional.FIRST_YEAR <= year <= provisional.LAST_YEAR else None
+
+
 def _build() -> WorkCalendar:
     from bianmin.core.models import CalendarDay, CalendarYear
 
-    years = frozenset(CalendarYear.objects.values_list("year", flat=True))
+    official = frozenset(CalendarYear.objects.values_list("year", flat=True))
     exceptions: dict[dt.date, DayKind] = {}
     names: dict[dt.date, str] = {}
     for date, kind, name in CalendarDay.objects.values_list("date", "kind", "name"):
         exceptions[date] = DayKind(kind)
         if name:
             names[date] = name
-    return WorkCalendar(years=years, exceptions=exceptions, names=names)
+    extra = provisional_year_after(official)
+    if extra is None:
+        return WorkCalendar(years=official, exceptions=exceptions, names=names)
+    for date, (kind, name) in provisional.provisional_days(extra).items():
+        exceptions[date], names[date] = kind, name
+    return WorkCalendar(years=official | {extra}, exceptions=exceptions, names=names,
+                        provisional_years=frozenset({extra}))
 
 
 def get_calendar() -> WorkCalendar:
