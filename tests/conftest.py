@@ -125,6 +125,17 @@ def set_now(monkeypatch):
 
 
 @pytest.fixture
+def memory_sms(settings):
+    """Text messages are kept in `bianmin.core.sms.outbox` (emptied before and after the test) instead of sent."""
+    from bianmin.core import sms
+
+    settings.BIANMIN = {**settings.BIANMIN, "SMS_BACKEND": "memory"}
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
+@pytest.fixture
 def hw(world):
     """The hotline's personas, units and dispatch categories on top of `world` (tests/world.py)."""
     from .world import build_hotline_world

@@ -17,11 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def memory_sms(settings):
-    settings.BIANMIN = {**settings.BIANMIN, "SMS_BACKEND": "memory"}
-    sms.outbox.clear()
-    yield
-    sms.outbox.clear()
+def _texts_kept_in_memory(memory_sms):
+    """Text messages go to `sms.outbox` (tests/conftest.py)."""
 
 
 @pytest.fixture

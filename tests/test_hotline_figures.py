@@ -85,16 +85,19 @@ def test_whole_hotline(week):
     got = pairs(figures.compute(WorkOrder.objects.all(), None, *NOV))
     assert got == {"response_rate": (3, 4),  # A, F, D→land in time; B late; D→civil not yet due
                    "on_time_transfer_rate": (4, 5),  # only B late
+                   "on_time_reply_rate": (2, 2),  # A and F replied in time; B re-opened at its revisit
                    "resolution_rate": (1, 3), "satisfaction_rate": (1, 2),
                    "first_call_resolution_rate": (1, 5)}  # C of A, B, C, D, F (E merged, G in December)
 
 
 def test_by_department(week, hw):
     civil = pairs(figures.compute(WorkOrder.objects.all(), hw.base.civil_affairs, *NOV))
-    assert civil == {"response_rate": (2, 3), "on_time_transfer_rate": (3, 4), "resolution_rate": (1, 3),
+    assert civil == {"response_rate": (2, 3), "on_time_transfer_rate": (3, 4), "on_time_reply_rate": (2, 2),
+                     "resolution_rate": (1, 3),
                      "satisfaction_rate": (1, 2), "first_call_resolution_rate": (1, 4)}
     land = pairs(figures.compute(WorkOrder.objects.all(), hw.land, *NOV))
-    assert land == {"response_rate": (1, 1), "on_time_transfer_rate": (1, 1), "resolution_rate": (0, 0),
+    assert land == {"response_rate": (1, 1), "on_time_transfer_rate": (1, 1), "on_time_reply_rate": (0, 0),
+                    "resolution_rate": (0, 0),
                     "satisfaction_rate": (0, 0), "first_call_resolution_rate": (0, 1)}
     assert figures.compute(WorkOrder.objects.all(), hw.land, *NOV).resolution.value is None
 

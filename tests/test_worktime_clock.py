@@ -100,3 +100,53 @@ def test_calendar_day_limit(cal):
     facts = ClockFacts(start=at(2026, 9, 27), amount=6, unit=LimitUnit.DAYS)
     # 27 Sep + 6 = 3 Oct, a holiday → 8 Oct.
     assert evaluate(cal, facts, at(2026, 9, 28), 0.8).due_date == dt.date(2026, 10, 8)
+
+
+# ---------------------------------------------------------------- a stopped clock is frozen at its stop
+
+def test_finished_on_time_stays_on_time_whenever_it_is_looked_at(cal):
+    # The demo's defect: a 即办件 finished 9 minutes after acceptance showed "超期 7 个工作日" days later.
+    facts = ClockFacts(start=at(2026, 11, 18, 16, 6), amount=30, unit=LimitUnit.MINUTES,
+                       stopped_at=at(2026, 11, 18, 16, 15))
+    for seen in (at(2026, 11, 18, 16, 20), at(2026, 11, 27), at(2027, 3, 1)):
+        state = evaluate(cal, facts, seen, 0.8)
+        assert state.stopped and state.finished_late is False
+        assert state.warning is Warning.NONE and state.overdue_days == 0 and state.used == 9
+
+
+def test_finished_late_keeps_the_days_it_was_late_at_its_stop(cal):
+    facts = ClockFacts(start=at(2026, 11, 23), amount=5, unit=LimitUnit.WORKDAYS, stopped_at=at(2026, 12, 2))
+    for seen in (at(2026, 12, 2, 12), at(2026, 12, 20)):
+        state = evaluate(cal, facts, seen, 0.8)
+        assert state.finished_late is True and state.warning is Warning.RED
+        assert state.overdue_days == 2 and state.due_date == dt.date(2026, 11, 30)
+
+
+def test_before_its_stop_a_clock_is_seen_running(cal):
+    facts = ClockFacts(start=at(2026, 11, 23), amount=5, unit=LimitUnit.WORKDAYS, stopped_at=at(2026, 12, 2))
+    state = evaluate(cal, facts, at(2026, 11, 27), 0.8)
+    assert not state.stopped and state.finished_late is None and state.warning is Warning.YELLOW
+
+
+def test_a_stopped_clock_keeps_the_due_moment_it_stopped_with(cal):
+    # The due moment stored at the stop wins over a recomputation on a calendar that changed since.
+    kept = (at(2026, 12, 4, 23, 59), at(2026, 12, 3, 0, 0))
+    facts = ClockFacts(start=at(2026, 11, 23), amount=5, unit=LimitUnit.WORKDAYS, stopped_at=at(2026, 12, 2),
+                       stopped_due=kept)
+    state = evaluate(cal, facts, at(2026, 12, 10), 0.8)
+    assert state.due_at == kept[0] and state.finished_late is False and state.overdue_days == 0
+
+
+def test_a_promised_due_date_is_never_brought_forward(cal):
+    facts = ClockFacts(start=at(2026, 11, 23), amount=5, unit=LimitUnit.WORKDAYS, not_before=at(2026, 12, 4, 23, 59))
+    assert evaluate(cal, facts, at(2026, 12, 3), 0.8).due_date == dt.date(2026, 12, 4)
+    later = ClockFacts(start=at(2026, 11, 23), amount=10, unit=LimitUnit.WORKDAYS, not_before=at(2026, 12, 1, 23, 59))
+    assert evaluate(cal, later, at(2026, 12, 3), 0.8).due_date == dt.date(2026, 12, 7)
+
+
+def test_a_due_date_in_the_provisional_year_is_marked(cal):
+    facts = ClockFacts(start=at(2026, 12, 28), amount=20, unit=LimitUnit.WORKDAYS)
+    state = evaluate(cal, facts, at(2026, 12, 28, 11), 0.8)
+    assert state.due_date.year == 2027 and state.provisional
+    assert not evaluate(cal, ClockFacts(start=at(2026, 11, 23), amount=5, unit=LimitUnit.WORKDAYS),
+                        at(2026, 11, 24), 0.8).provisional

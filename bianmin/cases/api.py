@@ -1,13 +1,14 @@
 """Counter cases API: register, read, and perform every transition (same services as the pages)."""
 
 import json
+from typing import Literal
 
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status as HttpStatus
 
 from bianmin.core.auth import STAFF_AUTH
-from bianmin.core.clocks import state_of
+from bianmin.core.clocks import finished_late, finished_on_time, overdue_now
 from bianmin.core.errors import InvalidInput, NotFound
 from bianmin.core.privacy import log_unmask
 from bianmin.orgs.roles import Action as Perm
@@ -40,24 +41,32 @@ def create_case(request, payload: CaseIn):
 
 class CaseFilter(Schema):
     status: Status | None = None
-    warning: str | None = None
+    # The clock's state as each entry (and the case page) shows it: red = overdue now or finished late.
+    warning: Literal["none", "yellow", "red"] | None = None
+    # Finished cases only: true = completed after the due date, false = on time.
+    finished_late: bool | None = None
+    # Running cases past their due date now (the workbench's 已超期); false = every other case.
+    overdue: bool | None = None
 
 
-@router.get("", response=list[CaseSummary], summary="Cases you may see")
+@router.get("", response=list[CaseSummary], summary="Cases you may see",
+            description="Each entry carries its clock's state: `warning`, `overdue_days`, `finished_late` (null while "
+                        "running) and `due_provisional`. A finished case is frozen at completion: `warning=red` is a "
+                        "case overdue now or finished late, `overdue=true` only the running ones overdue now. The "
+                        "filters select by the same rule as the entries and the case pages, so they agree.")
 @paginate(LimitOffsetPagination)
 def list_cases(request, filters: Query[CaseFilter]):
-    qs = selectors.visible_cases(request.auth).prefetch_related("clock__pauses").order_by("-created_at")
+    qs = (selectors.visible_cases(request.auth).prefetch_related("clock__pauses")
+          .order_by("-created_at", "-id"))
     if filters.status:
         qs = qs.filter(status=filters.status.value)
-    if filters.warning in ("none", "yellow", "red"):
-        qs = qs.filter(clock__warning=filters.warning)
-    out = []
-    for case in qs:
-        state = state_of(case.clock) if case.clock else None
-        out.append({"id": case.pk, "number": case.number, "status": case.status, "item_name": case.item.name,
-                    "applicant_name": case.applicant_name, "due_date": state.due_date if state else None,
-                    "warning": state.warning.value if state else "none"})
-    return out
+    if filters.warning:
+        qs = qs.filter(selectors.warning_q(filters.warning))
+    if filters.finished_late is not None:
+        qs = qs.filter(finished_late("clock") if filters.finished_late else finished_on_time("clock"))
+    if filters.overdue is not None:
+        qs = qs.filter(overdue_now("clock")) if filters.overdue else qs.exclude(overdue_now("clock"))
+    return qs
 
 
 @router.get("/{case_id}", response=CaseOut, summary="A case with its history (personal data masked)")

@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "bianmin.cases"
     label = "cases"
+
+    def ready(self) -> None:
+        from bianmin.core.signals import clock_recomputed
+
+        from . import handover
+
+        # A department's return-by date follows the case's due date, also when a confirmed calendar year moves it.
+        clock_recomputed.connect(handover.on_clock_recomputed, sender=None,
+                                 dispatch_uid="cases.handover_follows_case")

@@ -8,6 +8,7 @@ from ninja import Field, Schema
 
 from bianmin.core.clocks import state_of
 from bianmin.core.masking import mask_id_number, mask_phone
+from bianmin.core.worktime.clock import ClockState
 
 from .models import Case
 
@@ -66,23 +67,56 @@ class CaseOut(Schema):
     due_at: dt.datetime | None
     warning: str
     overdue_days: int
+    finished_late: bool | None
+    due_provisional: bool
     paused: bool
     allowed_actions: list[str]
     supplement_materials: list[str]
     supplement_deadline: dt.date | None
     handover_department: str | None
     handover_return_by: dt.date | None
+    handover_return_by_provisional: bool
+    handover_warning: str | None
+    handover_overdue_days: int
+    handover_finished_late: bool | None
+    result_returned_at: dt.datetime | None
     joint_tasks: list[dict]
     result: str
     notices: list[dict]
     history: list[EventOut] = []
 
 
+def clock_fields(state: ClockState | None) -> dict:
+    """How the API reports a clock's state (`state_of`): a finished one frozen at its stop, a running one now.
+    `warning` none/yellow/red and `overdue_days` (working days late; for finished work, at completion),
+    `finished_late` true/false once stopped and null while running, `due_provisional` when the due date lies in a
+    provisional (暂定) calendar year. No clock (not accepted yet): no due date, no warning."""
+    if state is None:
+        return {"due_date": None, "warning": "none", "overdue_days": 0, "finished_late": None,
+                "due_provisional": False}
+    return {"due_date": state.due_date, "warning": state.warning.value, "overdue_days": state.overdue_days,
+            "finished_late": state.finished_late, "due_provisional": state.provisional}
+
+
+def case_state(case: Case) -> ClockState | None:
+    """The state of the case's clock, computed once per object (list answers read several fields of it)."""
+    if not hasattr(case, "_clock_state"):
+        case._clock_state = state_of(case.clock) if case.clock_id else None
+    return case._clock_state
+
+
+def _joint_task(task) -> dict:
+    state = state_of(task.clock)
+    return {"id": task.pk, "department": task.department.name, "task": task.task, "finished_at": task.finished_at,
+            **clock_fields(state)}
+
+
 def case_out(case: Case, *, with_history: bool = True, unmasked: bool = False) -> dict:
     from .states import allowed_actions
 
-    state = state_of(case.clock) if case.clock else None
+    state = case_state(case)
     hstate = state_of(case.handover_clock) if case.handover_clock_id else None
+    hfields = clock_fields(hstate)
     out = {
         "id": case.pk,
         "number": case.number,
@@ -99,21 +133,21 @@ def case_out(case: Case, *, with_history: bool = True, unmasked: bool = False) -
         "created_at": case.created_at,
         "accepted_at": case.accepted_at,
         "completed_at": case.completed_at,
-        "due_date": state.due_date if state else None,
+        **clock_fields(state),
         "due_at": timezone.localtime(state.due_at) if state and state.due_at else None,
-        "warning": state.warning.value if state else "none",
-        "overdue_days": state.overdue_days if state else 0,
         "paused": bool(state and state.paused),
         "allowed_actions": [a.value for a in allowed_actions(case.status)],
         "supplement_materials": case.supplement_materials or [],
         "supplement_deadline": case.supplement_deadline,
         "handover_department": case.handover_department.name if case.handover_department_id else None,
-        "handover_return_by": hstate.due_date if hstate else None,
-        "joint_tasks": [
-            {"id": t.pk, "department": t.department.name, "task": t.task,
-             "due_date": state_of(t.clock).due_date, "finished_at": t.finished_at}
-            for t in case.joint_tasks.select_related("department", "clock")
-        ],
+        # The department's return-by date follows the case's due date (handover.py); frozen once returned.
+        "handover_return_by": hfields["due_date"],
+        "handover_return_by_provisional": hfields["due_provisional"],
+        "handover_warning": hfields["warning"] if hstate else None,
+        "handover_overdue_days": hfields["overdue_days"],
+        "handover_finished_late": hfields["finished_late"],
+        "result_returned_at": case.result_returned_at,
+        "joint_tasks": [_joint_task(t) for t in case.joint_tasks.select_related("department", "clock")],
         "result": case.result,
         "notices": [{"id": n.pk, "kind": n.kind, "number": n.number} for n in case.notices.all()],
     }
@@ -127,6 +161,8 @@ def case_out(case: Case, *, with_history: bool = True, unmasked: bool = False) -
 
 
 class CaseSummary(Schema):
+    """A list entry; the clock fields mean what they mean in CaseOut (`clock_fields`)."""
+
     id: int
     number: str
     status: str
@@ -134,6 +170,33 @@ class CaseSummary(Schema):
     applicant_name: str
     due_date: dt.date | None
     warning: str
+    overdue_days: int
+    finished_late: bool | None
+    due_provisional: bool
+
+    @staticmethod
+    def resolve_item_name(case: Case) -> str:
+        return case.item.name
+
+    @staticmethod
+    def resolve_due_date(case: Case):
+        return clock_fields(case_state(case))["due_date"]
+
+    @staticmethod
+    def resolve_warning(case: Case) -> str:
+        return clock_fields(case_state(case))["warning"]
+
+    @staticmethod
+    def resolve_overdue_days(case: Case) -> int:
+        return clock_fields(case_state(case))["overdue_days"]
+
+    @staticmethod
+    def resolve_finished_late(case: Case):
+        return clock_fields(case_state(case))["finished_late"]
+
+    @staticmethod
+    def resolve_due_provisional(case: Case) -> bool:
+        return clock_fields(case_state(case))["due_provisional"]
 
 
 class UnmaskIn(Schema):

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from bianmin.core import timeutil
+from bianmin.core import clocks, timeutil
+from bianmin.core.models import Clock
+from bianmin.core.worktime.clock import Warning
 from bianmin.orgs.roles import DEPARTMENT_SCOPED_ROLES, Action
 from bianmin.orgs.scoping import memberships_for, scope_q
 
@@ -34,19 +36,45 @@ def open_cases(user) -> QuerySet[Case]:
     return visible_cases(user).filter(status__in=[s.value for s in OPEN])
 
 
-def queue(user, today: dt.date | None = None) -> dict[str, list[Case]]:
-    """The clerk's queue: overdue (red), due soon (yellow), today's new cases, everything else open."""
-    from bianmin.core.clocks import state_of
+def warning_q(level: str, now: dt.datetime | None = None) -> Q:
+    """Cases whose clock shows `level` ("none", "yellow", "red") at `now`: the same answer as
+    `state_of(case.clock, now).warning`, so a filtered list agrees with every case page. Red is overdue now
+    (running) or finished late (frozen at the stop); yellow is past the warning share and not overdue, for a
+    finished case at its stop. Built on core.clocks' helpers (overdue_now, finished_late, finished_on_time)."""
+    now = now or timeutil.now()
+    red = clocks.overdue_now("clock", now) | clocks.finished_late("clock")
+    running_yellow = (~Q(clock__status=Clock.Status.STOPPED)
+                      & Q(clock__yellow_at__lte=now, clock__due_at__gte=now))
+    finished_yellow = clocks.finished_on_time("clock") & Q(clock__stopped_at__gte=F("clock__yellow_at"))
+    yellow = running_yellow | finished_yellow
+    if level == Warning.RED:
+        return red
+    if level == Warning.YELLOW:
+        return yellow
+    return Q(clock__isnull=True) | (Q(clock__isnull=False) & ~red & ~yellow)
 
+
+def with_states(cases, now: dt.datetime | None = None) -> list[Case]:
+    """The cases as a list, each with `clock_state` (its clock's state at `now`, None before acceptance) for the
+    rows of the workbench: finished cases frozen at completion, running ones live."""
+    now = now or timeutil.now()
+    rows = list(cases)
+    for case in rows:
+        case.clock_state = clocks.state_of(case.clock, now) if case.clock_id else None
+    return rows
+
+
+def queue(user, today: dt.date | None = None) -> dict[str, list[Case]]:
+    """The clerk's queue of open cases: overdue (red), due soon (yellow), today's new cases, everything else.
+    Each case goes into the bucket of its clock's state (`state_of`), the state its page shows."""
     today = today or timeutil.today()
-    now = timeutil.now()
     buckets: dict[str, list[Case]] = {"overdue": [], "due_soon": [], "today": [], "open": []}
-    for case in open_cases(user).prefetch_related("clock__pauses").order_by("clock__due_at", "created_at")[:500]:
-        case.clock_state = state_of(case.clock, now) if case.clock else None
-        warning = case.clock_state.warning if case.clock_state else "none"
-        if warning == "red":
+    open_ = open_cases(user).prefetch_related("clock__pauses").order_by("clock__due_at", "created_at")[:500]
+    for case in with_states(open_):
+        warning = case.clock_state.warning if case.clock_state else Warning.NONE
+        if warning == Warning.RED:
             buckets["overdue"].append(case)
-        elif warning == "yellow":
+        elif warning == Warning.YELLOW:
             buckets["due_soon"].append(case)
         elif timezone.localtime(case.created_at).date() == today:
             buckets["today"].append(case)

@@ -24,7 +24,8 @@ from bianmin.orgs.models import Site, Unit, Window
 from bianmin.orgs.roles import Action as Perm
 from bianmin.orgs.scoping import memberships_for
 
-from . import states
+from . import handover, states
+from .handover import handover_return_date  # noqa: F401  (the rule lives in handover.py; callers import it here)
 from .models import Case, CaseEvent, Delivery, Entrustment, FirstContact, JointTask, Notice, RejectionGround
 from .notices import issue
 from .states import Action, Status
@@ -242,13 +243,16 @@ def _accept(case: Case, actor, data: dict) -> Case:
         raise InvalidInput("联办件须指定协办部门及其时限。", "A joint case needs its co-departments and their time limits.",
                            field="co_departments")
     amount, unit = _limit_for(case)
+    # A limit running past the provisional year raises CalendarNotCovered (422) here, before anything is kept.
     case.clock = clocks.start_clock(now, amount, unit, purpose="case")
     _move(case, Action.ACCEPT, actor, data={"limit": amount, "unit": unit},
           fields={"accepted_at": now})
     if joint_specs:
         _open_joint_tasks(case, joint_specs, now)
-    receipt = {"due_date": case.clock.due_at.date().isoformat() if case.clock.due_at else "",
-               "limit": amount, "unit": unit}
+    state = clocks.state_of(case.clock, now)
+    # The receipt says whether the promised date depends on a provisional (暂定) calendar year.
+    receipt = {"due_date": state.due_date.isoformat() if state.due_date else "",
+               "limit": amount, "unit": unit, "provisional": state.provisional}
     issue(case, Notice.Kind.RECEIPT, actor, receipt, _year())
     if missing:
         return _request_supplement(case, actor, {"materials": missing, "deadline": deadline.isoformat(),
@@ -284,6 +288,7 @@ def _reject(case: Case, actor, data: dict) -> Case:
           fields={"rejection_ground": ground, "rejection_reason": reason, "completed_at": timeutil.now()})
     if case.clock:
         clocks.stop(case.clock)
+        handover.follow_case(case)
     issue(case, Notice.Kind.REJECTION, actor, {"ground": ground, "reason": reason}, _year())
     return case
 
@@ -311,6 +316,7 @@ def _request_supplement(case: Case, actor, data: dict) -> Case:
     resume_to = case.status
     if case.clock:
         clocks.pause(case.clock, ClockPause.Reason.SUPPLEMENT, timeutil.now())
+        handover.follow_case(case)
     _move(case, Action.REQUEST_SUPPLEMENT, actor, reason=str(data.get("note", ""))[:200],
           data={"materials": materials, "deadline": deadline.isoformat()},
           fields={"supplement_materials": materials, "supplement_deadline": deadline, "resume_to": resume_to})
@@ -319,10 +325,13 @@ def _request_supplement(case: Case, actor, data: dict) -> Case:
 
 
 def _resume(case: Case, actor, data: dict) -> Case:
+    return_by = None
     if case.clock:
         clocks.resume(case.clock, timeutil.now())
+        return_by = handover.follow_case(case)  # a department's return-by date moves on by the days paused
     case = _move(case, Action.RESUME, actor, reason=_text(data, "note", "说明", "Note", required=False, max_len=500),
-                 data={"materials": case.supplement_materials})
+                 data={"materials": case.supplement_materials,
+                       **({"return_by": return_by.isoformat()} if return_by else {})})
     case.resume_to = ""
     case.save(update_fields=["resume_to"])
     return case
@@ -337,12 +346,15 @@ def _extend(case: Case, actor, data: dict) -> Case:
     reason = _text(data, "reason", "延期理由", "Reason for the extension", max_len=500)
     approver = _approver(case, data.get("approver"))
     state = clocks.extend(case.clock, amount, reason, approver, actor)
+    return_by = handover.follow_case(case)  # the department's return-by date moves with the due date
     _move(case, Action.EXTEND, actor, reason=reason,
           data={"amount": amount, "unit": case.clock.unit, "approver": approver.username,
-                "due_date": state.due_date.isoformat() if state.due_date else None})
+                "due_date": state.due_date.isoformat() if state.due_date else None,
+                **({"return_by": return_by.isoformat()} if return_by else {})})
     # The applicant is told of the extension in writing (S003:L143).
     issue(case, Notice.Kind.EXTENSION, actor, {"amount": amount, "reason": reason, "approver": approver.username,
-                                               "due_date": state.due_date.isoformat() if state.due_date else ""}, _year())
+                                               "due_date": state.due_date.isoformat() if state.due_date else "",
+                                               "provisional": state.provisional}, _year())
     return case
 
 
@@ -365,28 +377,20 @@ def _hand_over(case: Case, actor, data: dict) -> Case:
     dept = Unit.objects.filter(pk=data.get("department_id"), kind=Unit.Kind.DEPARTMENT).select_related().first()
     if dept is None:
         raise InvalidInput("请选择承办部门。", "Choose the handling department.", field="department_id")
-    return_by = handover_return_date(case)
-    today = timeutil.today()
-    amount = get_calendar().working_days_between(today, return_by) if return_by > today else 0
-    hclock = clocks.start_clock(timeutil.now(), amount, LimitUnit.WORKDAYS.value, purpose="handover")
+    # The return-by date (S002:L1115) is re-derived from the case clock whenever that changes (handover.py).
+    hclock = handover.start(case, timeutil.now())
+    return_by = clocks.state_of(hclock).due_date
     return _move(case, Action.HAND_OVER, actor, reason=_text(data, "note", "移交说明", "Note", required=False),
                  data={"department": dept.name, "return_by": return_by.isoformat()},
                  fields={"handover_department": dept, "handover_clock": hclock})
-
-
-def handover_return_date(case: Case) -> dt.date:
-    """A department returns its result no later than one working day before the committed date (S002:L1115)."""
-    due = clocks.state_of(case.clock).due_date
-    if due is None:
-        raise Conflict("办件时限已暂停，恢复后再移交。", "The case clock is paused; resume it before handing over.")
-    return get_calendar().subtract_working_days(due, settings.BIANMIN["HANDOVER_RETURN_DAYS_BEFORE_DUE"])
 
 
 def _return_result(case: Case, actor, data: dict) -> Case:
     note = _text(data, "result", "办理意见", "Department's result")
     late = False
     if case.handover_clock:
-        late = clocks.stop(case.handover_clock).warning == "red"
+        # Late means after the return-by date in force when it came back, not the one set at hand-over.
+        late = bool(clocks.stop(case.handover_clock).finished_late)
     return _move(case, Action.RETURN_RESULT, actor, reason=note, data={"late": late},
                  fields={"result_returned_at": timeutil.now(), "result": note})
 
@@ -409,7 +413,7 @@ def _finish_joint_task(case: Case, actor, data: dict) -> Case:
     if not may(actor, Perm.HANDLE_CASE, site=case.site) and not may(actor, Perm.RETURN_RESULT, department=task.department):
         raise PermissionDenied("您不是该协办部门的经办人。", "You do not handle this co-department's task.")
     note = _text(data, "note", "办理意见", "Note", required=False, max_len=500)
-    late = clocks.stop(task.clock).warning == "red"
+    late = bool(clocks.stop(task.clock).finished_late)
     task.finished_at, task.finished_by, task.note = timeutil.now(), actor, note
     task.save()
     return _move(case, Action.FINISH_JOINT_TASK, actor, reason=note,
@@ -430,7 +434,7 @@ def _complete(case: Case, actor, data: dict) -> Case:
         approved = approved.lower() in ("1", "true", "yes", "on")
     state = clocks.stop(case.clock) if case.clock else None
     return _move(case, Action.COMPLETE, actor, reason=result,
-                 data={"on_time": state is None or state.warning != "red",
+                 data={"on_time": not (state and state.finished_late),
                        "overdue_days": state.overdue_days if state else 0},
                  fields={"result": result, "approved": bool(approved), "delivery": delivery,
                          "delivery_address": address, "completed_at": timeutil.now(),

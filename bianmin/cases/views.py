@@ -43,8 +43,9 @@ def home(request):
     q = (request.GET.get("q") or "").strip()[:50]
     found = None
     if q:
-        found = list(selectors.visible_cases(request.user).filter(
-            Q(number__icontains=q) | Q(applicant_name__icontains=q) | Q(item__name__icontains=q))[:50])
+        found = selectors.with_states(selectors.visible_cases(request.user).filter(
+            Q(number__icontains=q) | Q(applicant_name__icontains=q) | Q(item__name__icontains=q))
+            .prefetch_related("clock__pauses")[:50])
     return render(request, "workbench/home.html", {
         "buckets": buckets, "site": _site_of(request.user), "q": q, "found": found,
         "can_register": can(request.user, Perm.HANDLE_CASE),

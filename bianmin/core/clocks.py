@@ -30,10 +30,12 @@ def facts_of(clock: Clock) -> ClockFacts:
                          p.ended.astimezone(timezone.get_current_timezone()) if p.ended else None)
                    for p in clock.pauses.all())
     stopped_at = clock.stopped_at if clock.status == Clock.Status.STOPPED and clock.stopped_at else None
+    frozen = (clock.due_at, clock.yellow_at) if stopped_at and clock.due_at and clock.yellow_at else None
     return ClockFacts(start=timezone.localtime(clock.start), amount=clock.amount, unit=LimitUnit(clock.unit),
                       extension=clock.extension, pauses=pauses,
                       stopped_at=timezone.localtime(stopped_at) if stopped_at else None,
-                      not_before=timezone.localtime(clock.not_before) if clock.not_before else None)
+                      not_before=timezone.localtime(clock.not_before) if clock.not_before else None,
+                      stopped_due=tuple(timezone.localtime(m) for m in frozen) if frozen else None)
 
 
 def state_of(clock: Clock, now: dt.datetime | None = None) -> ClockState:
@@ -107,9 +109,12 @@ def stop(clock: Clock, at: dt.datetime | None = None) -> ClockState:
     if clock.status == Clock.Status.STOPPED:
         return state_of(clock, at)
     clock.pauses.filter(ended__isnull=True).update(ended=at)
+    # The due moment as the clock stands at its stop (still running, pauses ended): stored, it is what the stopped
+    # clock keeps, whatever the calendar says later (an official year replacing a provisional one).
+    running = state_of(clock, at)
     clock.status, clock.stopped_at = Clock.Status.STOPPED, at
+    clock.due_at, clock.yellow_at = running.due_at, running.yellow_at
     state = state_of(clock, at)
-    clock.due_at, clock.yellow_at = state.due_at, state.yellow_at
     clock.warning = state.warning.value
     clock.save()
     return state

@@ -139,6 +139,37 @@ class ClockEvent(models.Model):
     notified = models.BooleanField(default=False)
 
 
+class ClockDueChange(models.Model):
+    """History of a clock's due moment moved by something other than its own facts: today, confirming a year's
+    official holiday schedule (worktime/official.py). Owners' history pages read it; never edited.
+
+    `calendar_due_at` is what the calendar alone gives; it differs from `new_due_at` when a due date promised on
+    the applicant's receipt was kept (`promise_kept`: the calendar would have brought it forward)."""
+
+    class Sms(models.TextChoices):
+        NONE = "", _("无需短信")
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    clock = models.ForeignKey(Clock, on_delete=models.CASCADE, related_name="due_changes", verbose_name=_("时限"))
+    old_due_at = models.DateTimeField(_("原到期时间"), null=True)
+    new_due_at = models.DateTimeField(_("新到期时间"), null=True)
+    calendar_due_at = models.DateTimeField(_("按日历计算的到期时间"), null=True)
+    promise_kept = models.BooleanField(_("维持已承诺期限"), default=False)
+    reason = models.CharField(_("原因"), max_length=300)
+    sms = models.CharField(_("短信告知申请人"), max_length=10, choices=Sms.choices, default=Sms.NONE, blank=True)
+    at = models.DateTimeField(_("时间"), db_index=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("期限变动记录")
+        verbose_name_plural = _("期限变动记录")
+
+    def __str__(self) -> str:
+        return f"{self.clock_id}: {self.old_due_at:%Y-%m-%d} → {self.new_due_at:%Y-%m-%d}" if self.old_due_at and self.new_due_at else str(self.clock_id)
+
+
 class AuditLog(models.Model):
     """Append-only record of sensitive actions: unmasking personal data, admin changes, sign-ins."""
 

@@ -25,6 +25,7 @@ from ninja.responses import Status as HttpStatus
 
 from bianmin.core.auth import STAFF_AUTH
 from bianmin.core.errors import InvalidInput, NotFound, PermissionDenied
+from bianmin.core.paging import RowsOfPage
 from bianmin.core.privacy import log_unmask
 from bianmin.orgs.roles import Action as Perm
 from bianmin.orgs.scoping import can
@@ -85,20 +86,7 @@ class OrderFilter(Schema):
 def list_orders(request, filters: Query[OrderFilter]):
     qs = selectors.filtered(request.auth, status=filters.status.value if filters.status else None,
                             department=filters.department).prefetch_related("callers")
-    return _Rows(qs, request.auth)
-
-
-class _Rows:
-    """The paginator slices this; only the rows of the page are rendered (each one decides what it discloses)."""
-
-    def __init__(self, qs, viewer):
-        self.qs, self.viewer = qs, viewer
-
-    def __len__(self) -> int:
-        return self.qs.count()
-
-    def __getitem__(self, part: slice) -> list[dict]:
-        return [order_row(o, self.viewer) for o in self.qs[part]]
+    return RowsOfPage(qs, lambda order: order_row(order, request.auth))  # each row decides what it discloses
 
 
 class FiguresFilter(Schema):

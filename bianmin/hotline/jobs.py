@@ -5,8 +5,9 @@
   supervisors above the department are told, once per time limit;
 - chase_undispatched: an order taken but not dispatched (or sent back and not re-routed) for longer than
   HOTLINE_DISPATCH_MINUTES is brought to the agents' attention, once per wait.
-Both read the stored due/yellow moments of the clock (not the warning flag), so they do not depend on the
-order the jobs run in. Each is a conditional UPDATE of the order's mark followed by a history row, so two
+Both read the clock itself (core.clocks: `overdue_now`, the stored due/yellow moments), never the warning flag,
+so they do not depend on the order the jobs run in, and an order whose clock stopped (replied, returned,
+merged) is never chased. Each is a conditional UPDATE of the order's mark followed by a history row, so two
 workers never remind or escalate the same order twice; an approved extension clears the marks.
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bianmin.core import timeutil
+from bianmin.core.clocks import overdue_now
 from bianmin.core.models import Clock
 from bianmin.core.notify import notify
 
@@ -30,8 +32,8 @@ BATCH = 500
 RUNNING = [Status.DISPATCHED, Status.ACCEPTED]
 
 
-def _candidates(**conditions):
-    return (WorkOrder.objects.filter(status__in=RUNNING, clock__status=Clock.Status.RUNNING, **conditions)
+def _candidates(*conditions, **fields):
+    return (WorkOrder.objects.filter(*conditions, status__in=RUNNING, clock__status=Clock.Status.RUNNING, **fields)
             .select_related("department", "clock", "category").order_by("clock__due_at")[:BATCH])
 
 
@@ -58,7 +60,7 @@ def remind_due() -> int:
 def escalate_overdue() -> int:
     now = timeutil.now()
     escalated = 0
-    for order in _candidates(clock__due_at__lt=now, escalated_at__isnull=True):
+    for order in _candidates(overdue_now("clock", now), escalated_at__isnull=True):
         with transaction.atomic():
             # An order found already overdue needs no "due soon" reminder any more.
             if not WorkOrder.objects.filter(pk=order.pk, escalated_at__isnull=True).update(

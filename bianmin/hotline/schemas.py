@@ -9,6 +9,7 @@ from ninja import Field, Schema
 from pydantic import BaseModel
 
 from bianmin.core.clocks import state_of
+from bianmin.core.worktime.clock import ClockState
 from bianmin.orgs.roles import Action as Perm
 
 from . import access, selectors
@@ -82,7 +83,13 @@ class WorkOrderRow(Schema):
     callers: list[CallerOut]
     received_at: dt.datetime
     due_at: dt.datetime | None
-    warning: str
+    warning: str = Field(description="none, yellow or red: now while the department's clock runs; once it "
+                                     "stopped (replied, returned, merged), as it stood at the stop.")
+    overdue_days: int = Field(description="Working days past the due date: now while running, at the stop once "
+                                          "stopped (0 when on time).")
+    finished_late: bool | None = Field(description="The clock stopped after its due moment; null while running "
+                                                   "or before dispatch.")
+    due_provisional: bool = Field(description="The due date lies in a provisional (暂定) calendar year.")
 
 
 class ExtensionOut(Schema):
@@ -129,7 +136,6 @@ class WorkOrderOut(WorkOrderRow):
     accepted_at: dt.datetime | None
     replied_at: dt.datetime | None
     closed_at: dt.datetime | None
-    overdue_days: int
     allowed_actions: list[str]
     merged_into: RefOut | None
     merged_orders: list[RefOut]
@@ -145,29 +151,39 @@ def _ref(o: WorkOrder) -> dict:
     return {"id": o.pk, "number": o.number, "status": o.status}
 
 
-def order_row(order: WorkOrder, viewer, disclosure: Disclosure | None = None) -> dict:
+def clock_state(order: WorkOrder, now: dt.datetime | None = None) -> ClockState | None:
+    """The order's time limit at `now` (core.clocks.state_of: a stopped clock is frozen at its stop, so a replied
+    or closed order is on time or late, never overdue); None before the order is dispatched."""
+    return state_of(order.clock, now) if order.clock_id else None
+
+
+def clock_fields(state: ClockState | None) -> dict:
+    return {"due_at": timezone.localtime(state.due_at) if state and state.due_at else None,
+            "warning": state.warning.value if state else "none",
+            "overdue_days": state.overdue_days if state else 0,
+            "finished_late": state.finished_late if state else None,
+            "due_provisional": bool(state and state.provisional and not state.stopped)}
+
+
+def order_row(order: WorkOrder, viewer, disclosure: Disclosure | None = None, state: ClockState | None = None) -> dict:
+    """One order as the API lists it; `state` is its clock_state() when the caller has it already."""
     d = disclosure or Disclosure(viewer, order)
-    clock = order.clock if order.clock_id else None
+    state = state or clock_state(order)
     return {
         "id": order.pk, "number": order.number, "status": order.status,
         "status_label": str(order.get_status_display()), "channel": order.channel, "type": order.order_type,
         "category": order.category.code, "category_name": order.category.name,
         "department_id": order.department_id, "department": order.department.name if order.department_id else None,
         "confidential": order.confidential or not all(d.visible), "callers": d.caller_rows(),
-        "received_at": order.received_at,
-        "due_at": timezone.localtime(clock.due_at) if clock and clock.due_at else None,
-        "warning": clock.warning if clock else "none",
+        "received_at": order.received_at, **clock_fields(state),
     }
 
 
 def order_detail(order: WorkOrder, viewer) -> dict:
     d = Disclosure(viewer, order)
-    state = state_of(order.clock) if order.clock_id and order.clock.status != "stopped" else None
     agent = access.may(viewer, Perm.TAKE_CALL, order)
     return {
         **order_row(order, viewer, d),
-        "warning": state.warning.value if state else (order.clock.warning if order.clock_id else "none"),
-        "overdue_days": state.overdue_days if state else 0,
         "region": order.region.name, "callback_consent": order.callback_consent,
         "place": d.text(order.place), "text": d.text(order.text), "respondent_rank": order.respondent_rank,
         "respondent": d.text(order.respondent), "answered_at_intake": order.answered_at_intake,
@@ -247,6 +263,7 @@ class FiguresOut(Schema):
     department_id: int | None
     response_rate: RateOut
     on_time_transfer_rate: RateOut
+    on_time_reply_rate: RateOut
     resolution_rate: RateOut
     satisfaction_rate: RateOut
     first_call_resolution_rate: RateOut

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from bianmin.core import timeutil
+from bianmin.core.clocks import overdue_now
 from bianmin.core.errors import InvalidInput
 from bianmin.core.models import Clock
 from bianmin.orgs.models import Unit
@@ -35,9 +36,9 @@ def unit_by_id(unit_id: int, field: str = "department") -> Unit:
     return unit
 
 
-# Due-time buckets of the list's filter: they compare the clock's stored moments with now, so they are exact
-# even before the worker's sweep has turned a clock yellow or red. Only running clocks count: a replied,
-# returned or merged order has stopped its clock.
+# Due-time buckets of the list's filter. "overdue" is the clock's own rule (core.clocks.overdue_now, the same
+# as the pages' state_of), so a replied, returned or merged order — its clock stopped — never counts; "soon"
+# compares the running clock's stored moments with now, exact even before the worker's sweep.
 DUE_BUCKETS = ("overdue", "soon")
 
 
@@ -46,7 +47,7 @@ def due_q(bucket: str, now: dt.datetime | None = None) -> Q:
     now = now or timeutil.now()
     running = Q(clock__status=Clock.Status.RUNNING)
     if bucket == "overdue":
-        return running & Q(clock__due_at__lt=now)
+        return overdue_now("clock", now)
     if bucket == "soon":  # inside the warning share of the limit, not yet overdue
         return running & Q(clock__yellow_at__lte=now, clock__due_at__gte=now)
     return Q(pk__in=[])

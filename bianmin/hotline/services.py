@@ -140,8 +140,8 @@ def _stop_clock(order: WorkOrder, now) -> dict:
     """Stop the running clock; the event data says whether the department kept its time limit."""
     if order.clock is None or order.clock.status == "stopped":
         return {}
-    state = clocks.stop(order.clock, now)
-    return {"on_time": state.warning.value != "red", "overdue_days": state.overdue_days}
+    state = clocks.stop(order.clock, now)  # frozen at the stop: on time or late, with the working days late
+    return {"on_time": not state.finished_late, "overdue_days": state.overdue_days}
 
 
 # ---------------------------------------------------------------- intake

@@ -22,6 +22,7 @@ from .models import Assignment
 COLUMNS = [
     ("response", "response_rate", _("响应率")),
     ("on_time_transfer", "on_time_transfer_rate", _("按时转派率")),
+    ("on_time_reply", "on_time_reply_rate", _("按时答复率")),
     ("resolution", "resolution_rate", _("解决率")),
     ("satisfaction", "satisfaction_rate", _("满意率")),
     ("first_call_resolution", "first_call_resolution_rate", _("一次办结率")),

@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bianmin.core import timeutil, uploads
-from bianmin.core.clocks import state_of
 from bianmin.core.errors import DomainError, InvalidInput
 from bianmin.core.privacy import log_unmask
 from bianmin.orgs.models import Unit
@@ -34,7 +33,7 @@ from . import access, display, offers, phrases, routing, selectors, services
 from .disclosure import Disclosure
 from .forms import OrderFilterForm, action_data
 from .models import Channel, DispatchCategory, OrderType, RespondentRank, Scenario, WorkOrder
-from .schemas import order_detail, order_row
+from .schemas import clock_state, order_detail, order_row
 
 PAGE_SIZE = 50
 FORM_LABELS = {
@@ -52,13 +51,6 @@ def may_view(user) -> bool:
 def is_department(user) -> bool:
     """A department's handler: sees the orders of the department only, and never a confidential caller."""
     return any(m.role in DEPARTMENT_SCOPED_ROLES for m in memberships_for(user, Perm.HANDLE_WORKORDER))
-
-
-def _live_state(order: WorkOrder, now):
-    """The running clock's live state (the stored warning waits for the worker's sweep)."""
-    if order.clock_id and order.clock.status != "stopped":
-        return state_of(order.clock, now)
-    return None
 
 
 def _labels(row: dict) -> dict:
@@ -92,8 +84,9 @@ def order_list(request):
     department = is_department(user)
     rows = []
     for order in page.object_list:
-        row = _labels(order_row(order, user))
-        row["state"] = _live_state(order, now)
+        state = clock_state(order, now)
+        row = _labels(order_row(order, user, state=state))
+        row["state"], row["clock"] = state, order.clock if order.clock_id else None
         # The department works from its list: its forms sit on the row (issue #5, the handler's view).
         row["offers"] = [k for k in offers.offered(user, order) if k in offers.DEPARTMENT_FORMS] if department else []
         rows.append(row)
@@ -137,7 +130,7 @@ def _context(request, order: WorkOrder, **extra) -> dict:
     departments, default_department = _dispatch_choices(order) if "dispatch" in offered else ([], None)
     return {
         "order": detail, "category": order.category, "efficiency": order.category.efficiency_complaint,
-        "rank_label": display.rank_label(order.respondent_rank), "state": _live_state(order, timeutil.now()),
+        "rank_label": display.rank_label(order.respondent_rank), "state": clock_state(order, timeutil.now()),
         "clock": order.clock if order.clock_id else None,
         "history": display.history(detail), "offers": offered, "form_labels": FORM_LABELS,
         "may_attach": offers.may_attach(user, order), "may_unmask": disclosure_allows,

@@ -7,8 +7,10 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status as HttpStatus
 
+from bianmin.core import timeutil
 from bianmin.core.auth import STAFF_AUTH
 from bianmin.core.errors import InvalidInput, NotFound
+from bianmin.core.paging import RowsOfPage
 from bianmin.ratings.models import Rating
 
 from . import figures, selectors, services
@@ -37,7 +39,9 @@ def _ticket(request, ticket_id: int):
 @router.get("/rectifications", response=list[TicketRow], summary="Bad-review tickets in your scope")
 @paginate(LimitOffsetPagination)
 def list_tickets(request, filters: Query[TicketFilter]):
-    return [ticket_row(t) for t in selectors.filtered(request.auth, filters.dict())]
+    now = timeutil.now()
+    return RowsOfPage(selectors.filtered(request.auth, filters.dict()).prefetch_related(
+        "verify_clock__pauses", "rectify_clock__pauses", "ledger_clock__pauses"), lambda t: ticket_row(t, now))
 
 
 class FiguresFilter(Schema):
@@ -72,7 +76,9 @@ def attach(request, ticket_id: int, file: File[UploadedFile]):
 
 @router.post("/rectifications/{ticket_id}/{action}", response=TicketDetail, summary="Perform a ticket action",
              description="Actions: verify {channel, reached, note}; resolve {outcome: rectified_now|ledger|explained|"
-                         "malicious, note, deadline?}; progress {note}; rectified {note}; approve_exclusion {note?}; "
+                         "malicious, note, deadline?} (ledger: the note and the deadline are the rater's first "
+                         "answer, texted to them; the rectify clock stops and a ledger clock runs to the deadline); "
+                         "progress {note}; rectified {note}; approve_exclusion {note?}; "
                          "reject_exclusion {note}; feedback {channel, message}; close {} (409 until feedback). "
                          "Channels: " + ", ".join(["phone", "sms", "visit", "onsite", "letter", "online"]) + ".")
 def act(request, ticket_id: int, action: str):

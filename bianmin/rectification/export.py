@@ -15,8 +15,8 @@ from openpyxl import Workbook
 from bianmin.core import timeutil
 from bianmin.core.masking import mask_phone
 
+from . import overview
 from .models import Ticket
-from .overview import is_overdue
 
 # A ledger far beyond this is a job for the analytics rollups, not for one HTTP response.
 MAX_ROWS = 20000
@@ -40,15 +40,37 @@ def _phone(ticket: Ticket) -> str:
     return mask_phone(ticket.comment.contact_phone) if ticket.comment_id else ""
 
 
+def _due(state) -> str:
+    """A due moment, marked 暂定 when it lies in a provisional calendar year."""
+    if state.due_at is None:
+        return ""
+    return _when(state.due_at) + (" " + _("暂定") if state.provisional and not state.stopped else "")
+
+
+def _rectify_due(states: dict) -> str:
+    """The rectify limit; for a ledger (台账) ticket also the ledger deadline that runs after the first answer."""
+    if "ledger" not in states:
+        return _due(states["rectify"])
+    return f"{_due(states['rectify'])}；{_('台账')} {_due(states['ledger'])}"
+
+
+def _lateness(states: dict) -> str:
+    """是否超期, by the clocks' one rule: 是 for a step overdue now, 逾期完成 for a step finished late, else 否 (a
+    finished step is never overdue; the on-time rate counts the same late steps)."""
+    found = overview.lateness(states)
+    return _("是") if found == "overdue" else _("逾期完成") if found == "finished_late" else _("否")
+
+
 def row(ticket: Ticket, now) -> list:
+    states = overview.states(ticket, now)
     return [
         ticket.number, _when(ticket.created_at), str(ticket.get_source_display()), ticket.assigned_unit.name,
         ticket.assigned_site.name if ticket.assigned_site_id else "",
         str(ticket.rating.get_level_display()) if ticket.rating_id else "", _phone(ticket),
-        _when(ticket.verify_clock.due_at), _when(ticket.rectify_clock.due_at), str(ticket.get_status_display()),
+        _due(states["verify"]), _rectify_due(states), str(ticket.get_status_display()),
         str(ticket.get_outcome_display()) if ticket.outcome else "",
         str(ticket.get_feedback_channel_display()) if ticket.feedback_channel else "", _when(ticket.feedback_at),
-        _when(ticket.closed_at), _("是") if is_overdue(ticket, now) else _("否"),
+        _when(ticket.closed_at), _lateness(states),
     ]
 
 
@@ -66,4 +88,5 @@ def workbook_bytes(tickets: Iterable[Ticket]) -> bytes:
 
 def ledger_queryset(tickets):
     return tickets.select_related("rating", "comment", "assigned_unit", "assigned_site", "verify_clock",
-                                  "rectify_clock")[:MAX_ROWS]
+                                  "rectify_clock", "ledger_clock").prefetch_related(
+        "verify_clock__pauses", "rectify_clock__pauses", "ledger_clock__pauses")[:MAX_ROWS]

@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from bianmin.core.clocks import finished_on_time
+from bianmin.core.models import Clock
 from bianmin.core.rates import Rate
 
 from .models import Appeal, ContactAttempt, Ticket
@@ -22,7 +24,8 @@ DONE = (Status.RESOLVED, Status.ANSWERED, Status.CLOSED)
 DEFINITIONS = {
     "revisit_rate": _("实名差评回访率：实名差评工单中已联系上评价人的工单数 ÷ 实名差评工单数。"),
     "rectification_rate": _("整改率：已整改（待反馈、已反馈、已办结）的工单数 ÷ 全部工单数，均不含经审核认定的误评/恶意差评。"),
-    "on_time_rate": _("按时办结率：回访核实和整改反馈均在时限内完成的工单数 ÷ 已完成整改反馈的工单数。"),
+    "on_time_rate": _("按时办结率：回访核实和整改反馈（建立台账的，首次答复和台账整改期限）均在时限内完成的工单数 ÷ "
+                      "已完成整改反馈的工单数。"),
     "excluded_malicious": _("认定误评/恶意差评：经监督人员审核批准、不计入统计的工单数。"),
     "appeals": _("申诉复核：期间内提出的申诉中申诉成立、驳回和待复核的件数。"),
 }
@@ -59,6 +62,15 @@ def in_period(qs: QuerySet, field: str, date_from: dt.date | None, date_to: dt.d
 # A malicious finding counts only once a supervisor approved it; before that it is an ordinary ticket.
 MALICIOUS = Q(outcome=Outcome.MALICIOUS, exclusion_approved_by__isnull=False)
 
+# Finished = every clock of the current round stopped: the rectify clock stops when the rater gets the answer (or,
+# for a ledger, the first answer), the ledger clock when the final answer follows.
+NO_LEDGER = Q(ledger_clock__isnull=True)
+FINISHED = (Q(verify_clock__status=Clock.Status.STOPPED) & Q(rectify_clock__status=Clock.Status.STOPPED)
+            & (NO_LEDGER | Q(ledger_clock__status=Clock.Status.STOPPED)))
+# On time = each of those clocks stopped by its due moment (core.clocks: the same rule as the pages' 按时).
+ON_TIME = (finished_on_time("verify_clock") & finished_on_time("rectify_clock")
+           & (NO_LEDGER | finished_on_time("ledger_clock")))
+
 
 def compute(tickets: QuerySet[Ticket], appeals: QuerySet[Appeal], date_from: dt.date | None = None,
             date_to: dt.date | None = None) -> Figures:
@@ -67,10 +79,8 @@ def compute(tickets: QuerySet[Ticket], appeals: QuerySet[Appeal], date_from: dt.
     reached = Exists(ContactAttempt.objects.filter(ticket=OuterRef("pk"), reached=True))
     real_name = tickets.filter(real_name=True)
     counted = tickets.exclude(MALICIOUS)
-    # Finished = the rectify clock stopped, which happens when the rater got the feedback.
-    finished = tickets.filter(verify_clock__status="stopped", rectify_clock__status="stopped")
-    on_time = finished.filter(verify_clock__stopped_at__lte=F("verify_clock__due_at"),
-                              rectify_clock__stopped_at__lte=F("rectify_clock__due_at"))
+    finished = tickets.filter(FINISHED)
+    on_time = finished.filter(ON_TIME)
     appeal_counts = {row["status"]: row["n"] for row in _count_by_status(in_period(appeals, "filed_at", date_from,
                                                                                         date_to))}
     return Figures(

@@ -86,6 +86,10 @@ class Ticket(models.Model):
     outcome = models.CharField(_("处理方式"), max_length=16, choices=OUTCOME_CHOICES, blank=True)
     outcome_note = models.TextField(_("处理说明"), blank=True)
     ledger_deadline = models.DateField(_("整改期限"), null=True, blank=True)
+    # 建立台账、限期整改: once the rater has had the first answer (what will be done, by when) within the rectify
+    # limit, this clock runs to the ledger deadline and is the one that warns and escalates (SPEC §6).
+    ledger_clock = models.OneToOneField("core.Clock", null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="ledger_ticket")
     real_name = models.BooleanField(_("实名"), default=False)
     verify_clock = models.OneToOneField("core.Clock", on_delete=models.PROTECT, related_name="verify_ticket")
     rectify_clock = models.OneToOneField("core.Clock", on_delete=models.PROTECT, related_name="rectify_ticket")

@@ -69,6 +69,26 @@ def answer_message(ticket: Ticket, url: str) -> str:
             f"欢迎对整改情况再次评价：{url}")
 
 
+def plan_message(ticket: Ticket) -> str:
+    plan = ticket.outcome_note if len(ticket.outcome_note) <= 60 else ticket.outcome_note[:59] + "…"
+    return (f"【便民服务】您反映的问题（{ticket.number}）已列入整改台账：{plan} "
+            f"预计 {ticket.ledger_deadline:%Y年%m月%d日} 前整改到位，届时将向您反馈结果。")
+
+
+def text_the_plan(ticket: Ticket) -> bool:
+    """The first answer of a ledger (台账) rectification: what will be done and by when. Like the answer, a
+    failed send is logged and never undoes the recorded plan."""
+    phone = rater_phone(ticket)
+    if not phone or ticket.ledger_deadline is None:
+        return False
+    try:
+        sms.send(phone, plan_message(ticket))
+    except Exception:  # the plan stands; staff can still reach the rater by phone
+        logger.exception("could not text the plan for ticket %s", ticket.pk)
+        return False
+    return True
+
+
 def text_the_answer(ticket: Ticket) -> bool:
     """Send the unit's answer and the follow-up link to a real-name rater. A failed send is logged (phone
     masked by the SMS layer) and never undoes the recorded feedback."""

@@ -11,7 +11,7 @@ from bianmin.orgs.roles import Action as Perm
 from bianmin.orgs.scoping import scope_q
 
 from .models import Appeal, Ticket
-from .overview import bucket_q
+from .overview import overdue_q
 
 
 def visible_tickets(user, action: str = Perm.VIEW_TICKETS) -> QuerySet[Ticket]:
@@ -24,19 +24,20 @@ def visible_tickets(user, action: str = Perm.VIEW_TICKETS) -> QuerySet[Ticket]:
 
 def get_ticket(user, ticket_id: int) -> Ticket | None:
     return (visible_tickets(user).select_related("rating", "comment", "case", "assigned_unit", "assigned_site",
-                                                 "assignee", "verify_clock", "rectify_clock", "followup_rating")
+                                                 "assignee", "verify_clock", "rectify_clock", "ledger_clock",
+                                                 "followup_rating")
             .filter(pk=ticket_id).first())
 
 
 def filtered(user, f: dict) -> QuerySet[Ticket]:
     qs = visible_tickets(user).select_related("assigned_unit", "assigned_site", "assignee", "verify_clock",
-                                              "rectify_clock", "rating")
+                                              "rectify_clock", "ledger_clock", "rating")
     if f.get("status"):
         qs = qs.filter(status=f["status"])
     if f.get("overdue") is not None:
-        # The same test as the overview's "已超期" bucket (a running clock past its due time), so the list, the
-        # counts and the API agree between two worker sweeps.
-        qs = qs.filter(bucket_q("overdue")) if f["overdue"] else qs.exclude(bucket_q("overdue"))
+        # The same test as the overview's "已超期" bucket and the pages (core.clocks: a step overdue now; a
+        # finished step never is), so the list, the counts and the API agree between two worker sweeps.
+        qs = qs.filter(overdue_q()) if f["overdue"] else qs.exclude(overdue_q())
     if f.get("unit"):
         path = _unit_path(f["unit"])
         qs = qs.filter(unit_path__startswith=path) if path else qs.none()

@@ -11,14 +11,17 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from bianmin.core import clocks, timeutil
 from bianmin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bianmin.core.inputs import choice, date, text
+from bianmin.core.models import Clock
 from bianmin.core.notify import notify
 from bianmin.core.sequences import next_value
 from bianmin.core.uploads import check_upload
 from bianmin.core.worktime.clock import LimitUnit
+from bianmin.core.worktime.loader import get_calendar
 from bianmin.orgs.models import Membership, Unit
 from bianmin.orgs.roles import Action as Perm
 from bianmin.orgs.roles import Role
@@ -127,22 +130,34 @@ def _responsible(rating: Rating):
     return None, None, None
 
 
-def _open(*, source: str, unit: Unit, site, assignee, real_name: bool, rating=None, comment=None, case=None) -> Ticket:
+def _start_clocks(at: dt.datetime, limits: Limits) -> tuple[Clock, Clock]:
+    """The verify and rectify clocks of one round of a ticket, both started at `at`."""
+    return (clocks.start_clock(at, limits.verify, LimitUnit.WORKDAYS, "ticket-verify"),
+            clocks.start_clock(at, limits.rectify, LimitUnit.WORKDAYS, "ticket-rectify"))
+
+
+def _open(*, source: str, unit: Unit, site, assignee, real_name: bool, since: dt.datetime, rating=None, comment=None,
+          case=None) -> Ticket:
+    """Open a ticket whose clocks start at `since`, the moment of the rating or complaint: a ticket the worker's
+    sweep opens late (the inline hook failed, the calendar did not yet cover the due date, the sweep was down)
+    is as far along its limits as it would have been if opened at once."""
     now = timeutil.now()
     limits = limits_for(unit)
+    verify_clock, rectify_clock = _start_clocks(min(since, now), limits)
     ticket = Ticket.objects.create(
         number=f"ZG{now:%Y%m%d}{next_value(f'ticket-{now:%Y%m%d}'):05d}", source=source, rating=rating,
         comment=comment, case=case, assigned_unit=unit, assigned_site=site, assignee=assignee,
-        unit_path=unit.path, real_name=real_name, created_at=now,
-        verify_clock=clocks.start_clock(now, limits.verify, LimitUnit.WORKDAYS, "ticket-verify"),
-        rectify_clock=clocks.start_clock(now, limits.rectify, LimitUnit.WORKDAYS, "ticket-rectify"),
+        unit_path=unit.path, real_name=real_name, created_at=now, verify_clock=verify_clock,
+        rectify_clock=rectify_clock,
     )
     _record(ticket, "create", None, "")
     ticket.status = Status.ASSIGNED
     ticket.save(update_fields=["status"])
     _record(ticket, Action.ASSIGN, None, Status.RECEIVED, data={"unit": unit.name,
                                                                 "assignee": assignee.get_username() if assignee else ""})
-    text_ = f"新的差评整改工单 {ticket.number}：请在 {limits.verify} 个工作日内回访核实。"
+    # The due date, not the limit: a ticket the sweep opened late has less time left than the limit.
+    verify_by = timezone.localtime(ticket.verify_clock.due_at)
+    text_ = f"新的差评整改工单 {ticket.number}：请于 {verify_by:%m月%d日} 前回访核实（时限 {limits.verify} 个工作日）。"
     notify({assignee, *_users_with(Role.HANDLER, ticket), *_users_with(Role.MANAGER, ticket)} - {None},
            text_, ticket_link(ticket))
     return ticket
@@ -164,7 +179,7 @@ def open_for_rating(rating: Rating) -> Ticket | None:
     try:
         with transaction.atomic():
             return _open(source=Source.RATING, unit=unit, site=site, assignee=person, real_name=rating.real_name,
-                         rating=rating, case=rating.case)
+                         since=rating.created_at, rating=rating, case=rating.case)
     except IntegrityError:  # another worker opened it at the same moment
         return Ticket.objects.filter(rating=rating).first()
 
@@ -182,7 +197,8 @@ def open_for_complaint(comment) -> Ticket | None:
     try:
         with transaction.atomic():
             return _open(source=Source.COMPLAINT, unit=unit, site=None, assignee=None,
-                         real_name=bool(comment.contact_phone), comment=comment)
+                         real_name=bool(comment.contact_phone), since=comment.created_at,
+                         comment=comment)
     except IntegrityError:
         return Ticket.objects.filter(comment=comment).first()
 
@@ -191,7 +207,8 @@ def open_for_complaint(comment) -> Ticket | None:
 
 def _lock(ticket_id: int) -> Ticket:
     ticket = (Ticket.objects.select_for_update(of=("self",))
-              .select_related("verify_clock", "rectify_clock", "rating", "assigned_unit").filter(pk=ticket_id).first())
+              .select_related("verify_clock", "rectify_clock", "ledger_clock", "rating", "assigned_unit")
+              .filter(pk=ticket_id).first())
     if ticket is None:
         raise NotFound("整改工单不存在。", "No such ticket.")
     return ticket
@@ -236,10 +253,11 @@ def _verify(ticket: Ticket, actor, data: dict) -> Ticket:
     before = ticket.status
     ticket.status = target
     fields = ["status"]
+    # The duty to verify is met by the first recorded attempt of the round (reaching the rater is counted apart):
+    # a reopened ticket has a new verify clock, which its next attempt stops. Stopping a stopped clock is a no-op.
+    clocks.stop(ticket.verify_clock, now)
     if ticket.verified_at is None:
-        # The duty to verify is met by the first recorded attempt; reaching the rater is counted apart.
         ticket.verified_at = now
-        clocks.stop(ticket.verify_clock, now)
         fields.append("verified_at")
     if reached and not ticket.reached:
         ticket.reached = True
@@ -258,27 +276,47 @@ def _resolve(ticket: Ticket, actor, data: dict) -> Ticket:
     outcome = Outcome(raw)
     target = _target(ticket, Action.RESOLVE, outcome)
     note = _note(data, required=True)
-    deadline = None
-    if outcome == Outcome.LEDGER:
-        deadline = date(data, "deadline", "整改期限", "Deadline")
-        if deadline < timeutil.today():
-            raise InvalidInput("整改期限不能早于今天。", "The deadline cannot be in the past.", field="deadline")
+    deadline = _ledger_deadline(data) if outcome == Outcome.LEDGER else None
     if outcome == Outcome.MALICIOUS and ticket.source != Source.RATING:
         raise InvalidInput("只有评价可认定为误评或恶意差评。", "Only a rating can be found mistaken or malicious.",
                            field="outcome")
     before = ticket.status
+    now = timeutil.now()
     ticket.status, ticket.outcome, ticket.outcome_note, ticket.ledger_deadline = target, outcome, note, deadline
-    fields = ["status", "outcome", "outcome_note", "ledger_deadline"]
+    fields = ["status", "outcome", "outcome_note", "ledger_deadline", "ledger_clock"]
+    ticket.ledger_clock = _first_answer_with_ledger(ticket, deadline, now) if deadline else None
     if target == Status.RESOLVED:
-        ticket.resolved_at = timeutil.now()
+        ticket.resolved_at = now
         fields.append("resolved_at")
     ticket.save(update_fields=fields)
     _record(ticket, Action.RESOLVE, actor, before, note,
             {"outcome": outcome.value, "deadline": deadline.isoformat() if deadline else None})
+    if deadline:
+        from . import rater_view  # imports followups, which imports this module
+
+        transaction.on_commit(lambda: rater_view.text_the_plan(ticket))
     if outcome == Outcome.MALICIOUS:
         notify(_users_with(Role.SUPERVISOR, ticket), f"整改工单 {ticket.number} 申请认定为误评/恶意差评，请审核。",
                ticket_link(ticket))
     return ticket
+
+
+def _ledger_deadline(data: dict) -> dt.date:
+    deadline = date(data, "deadline", "整改期限", "Deadline")
+    if deadline < timeutil.today():
+        raise InvalidInput("整改期限不能早于今天。", "The deadline cannot be in the past.", field="deadline")
+    get_calendar().kind(deadline)  # a deadline in a year the calendar cannot cover yet is refused (422)
+    return deadline
+
+
+def _first_answer_with_ledger(ticket: Ticket, deadline: dt.date, now: dt.datetime) -> Clock:
+    """建立台账、限期整改 (seed 001): the plan and its deadline are the rater's first answer. Given within the
+    rectify limit, that limit is kept (its clock stops here); from now on the ledger deadline is the clock that
+    warns and escalates. It counts calendar days to the end of the deadline day, so a deadline on a rest day
+    ends on the next working day, as every period in days does (WorkCalendar.add_calendar_days)."""
+    clocks.stop(ticket.rectify_clock, now)
+    days = (deadline - timezone.localtime(now).date()).days
+    return clocks.start_clock(now, days, LimitUnit.DAYS, "ticket-ledger")
 
 
 def _progress(ticket: Ticket, actor, data: dict) -> Ticket:
@@ -335,8 +373,11 @@ def _feedback(ticket: Ticket, actor, data: dict) -> Ticket:
     before = ticket.status
     ticket.status, ticket.feedback_channel, ticket.feedback_text, ticket.feedback_at = target, channel, message, now
     ticket.save(update_fields=["status", "feedback_channel", "feedback_text", "feedback_at"])
-    if ticket.rectify_clock.status != "stopped":
-        clocks.stop(ticket.rectify_clock, now)
+    # The answer ends the step whose clock is running: the rectify limit, or the ledger deadline after a first
+    # answer (stopping a stopped clock changes nothing).
+    clocks.stop(ticket.rectify_clock, now)
+    if ticket.ledger_clock_id:
+        clocks.stop(ticket.ledger_clock, now)
     _record(ticket, Action.FEEDBACK, actor, before, message, {"channel": channel})
     from . import rater_view  # imports followups, which imports this module
 
@@ -400,13 +441,13 @@ def followup_received(ticket_id: int, followup: Rating) -> Ticket:
             ticket.status = states.target_of(Action.REOPEN, Status(ticket.status))
             ticket.reopened += 1
             ticket.closed_at = None
-            # The reopened ticket gets fresh limits, so it is chased (warned, escalated) like a new one;
-            # the stopped clocks of the first round stay in the history of deadlines.
-            now, limits = timeutil.now(), limits_for(ticket.assigned_unit)
-            ticket.verify_clock = clocks.start_clock(now, limits.verify, LimitUnit.WORKDAYS, "ticket-verify")
-            ticket.rectify_clock = clocks.start_clock(now, limits.rectify, LimitUnit.WORKDAYS, "ticket-rectify")
+            # The reopened ticket gets fresh limits from the follow-up's moment, so it is chased (warned,
+            # escalated) like a new one; the stopped clocks of the first round stay in the history of deadlines.
+            since = min(followup.created_at or timeutil.now(), timeutil.now())
+            ticket.verify_clock, ticket.rectify_clock = _start_clocks(since, limits_for(ticket.assigned_unit))
+            ticket.ledger_clock = None
             ticket.save(update_fields=["followup_rating", "status", "reopened", "closed_at", "verify_clock",
-                                       "rectify_clock"])
+                                       "rectify_clock", "ledger_clock"])
             _record(ticket, Action.REOPEN, None, before, "追评仍为不满意，重新办理", {"followup": followup.pk})
             _escalate(ticket, "追评仍为不满意")
         else:
@@ -522,6 +563,3 @@ def decide_appeal(actor, appeal_id: int, *, decision, reason) -> Appeal:
                reverse("rectification:appeals"))
         return appeal
 
-
-def due_dates(ticket: Ticket) -> tuple[dt.datetime | None, dt.datetime | None]:
-    return ticket.verify_clock.due_at, ticket.rectify_clock.due_at

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from bianmin.cases import selectors as case_selectors
 from bianmin.core import timeutil
-from bianmin.core.clocks import state_of
 from bianmin.core.errors import DomainError
 from bianmin.core.privacy import log_unmask
 from bianmin.orgs.models import Unit
@@ -54,11 +53,11 @@ def _filtered(user, form: TicketFilterForm):
 
 
 def _with_states(tickets: list[Ticket]) -> list[Ticket]:
-    """Attach the live state of each running clock (a stopped clock shows when it stopped instead)."""
+    """Attach the state of each step's clock now (core.clocks.state_of: a finished step is frozen at its end)."""
     now = timeutil.now()
     for t in tickets:
-        t.verify_state = state_of(t.verify_clock, now) if t.verify_clock.status != "stopped" else None
-        t.rectify_state = state_of(t.rectify_clock, now) if t.rectify_clock.status != "stopped" else None
+        t.states = overview.states(t, now)
+        t.live_warning = overview.live_warning(t.states)
     return tickets
 
 
@@ -74,7 +73,7 @@ def _figures(user, form: TicketFilterForm) -> figures.Figures:
 def ticket_list(request):
     form = _filter_form(request)
     qs = (_filtered(request.user, form).select_related("assignee__staff")
-          .prefetch_related("verify_clock__pauses", "rectify_clock__pauses"))
+          .prefetch_related("verify_clock__pauses", "rectify_clock__pauses", "ledger_clock__pauses"))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = _with_states(list(page.object_list))
     # The overview and the figures are for those responsible for a scope, not for a clerk's own tickets.
@@ -132,13 +131,11 @@ def _rating_context(user, ticket: Ticket) -> dict:
 
 def _ticket_context(request, ticket: Ticket, **extra) -> dict:
     user = request.user
-    now = timeutil.now()
     outcomes = OUTCOME_CHOICES if ticket.source == Source.RATING else \
         [(v, label) for v, label in OUTCOME_CHOICES if v != Outcome.MALICIOUS]
     return {
         "ticket": ticket, **_rating_context(user, ticket),
-        "verify_state": state_of(ticket.verify_clock, now) if ticket.verify_clock.status != "stopped" else None,
-        "rectify_state": state_of(ticket.rectify_clock, now) if ticket.rectify_clock.status != "stopped" else None,
+        "states": overview.states(ticket),
         "case_visible": bool(ticket.case_id and case_selectors.get_case(user, ticket.case_id)),
         "contacts": ticket.contacts.select_related("by", "by__staff"),
         "progress": ticket.events.filter(action=Action.PROGRESS).select_related("actor", "actor__staff"),

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bianmin.core import timeutil
 from bianmin.core.clocks import state_of
 from bianmin.core.errors import DomainError
 from bianmin.orgs.roles import Action as Perm
@@ -33,9 +34,11 @@ def _list_context(request, **extra) -> dict:
     reviewer = can(user, Perm.DECIDE_APPEAL)
     visible_tickets = dict(selectors.visible_tickets(user).filter(rating__in=[a.rating_id for a in page])
                            .values_list("rating_id", "pk"))
+    now = timeutil.now()
     for a in page:
         pending = a.status == Appeal.Status.PENDING
-        a.state = state_of(a.clock) if pending else None
+        # A decided appeal's clock stopped at the decision: it shows on time or late, never overdue.
+        a.state = state_of(a.clock, now)
         a.may_decide = pending and reviewer and services.may_decide(user, a)
         a.ticket_id = visible_tickets.get(a.rating_id)
     return {"page": page, "decisions": [(Appeal.Status.UPHELD, Appeal.Status.UPHELD.label),

@@ -8,6 +8,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from bianmin.core.auth import STAFF_AUTH
 from bianmin.core.errors import NotFound, PermissionDenied
+from bianmin.core.paging import RowsOfPage
 from bianmin.orgs.scoping import can
 
 from . import selectors, views
@@ -48,19 +49,6 @@ def _row(r: Report) -> dict:
             "pdf_url": f"/api/v1/reports/{r.pk}/pdf" if ready else None}
 
 
-class _Rows:
-    """The paginator slices this; only the page's rows are turned into dicts."""
-
-    def __init__(self, qs):
-        self.qs = qs
-
-    def __len__(self) -> int:
-        return self.qs.count()
-
-    def __getitem__(self, part: slice) -> list[dict]:
-        return [_row(r) for r in self.qs[part]]
-
-
 def _may_see(user) -> None:
     if not can(user, selectors.scope.ACTION):
         raise PermissionDenied("您没有查看统计数据的权限。", "You may not see statistics.")
@@ -77,7 +65,7 @@ def list_reports(request, filters: Query[ReportFilter]):
         qs = qs.filter(kind=filters.kind)
     if filters.unit is not None:
         qs = qs.filter(unit_id=filters.unit)
-    return _Rows(qs)
+    return RowsOfPage(qs, _row)
 
 
 def _file(request, report_id: int, fmt: str):

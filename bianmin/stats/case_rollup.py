@@ -34,6 +34,7 @@ from django.utils import timezone
 from bianmin.cases.models import CaseEvent
 from bianmin.cases.states import Action as CaseAction
 from bianmin.catalog.models import HandlingType
+from bianmin.core.clocks import finished_late
 from bianmin.core.worktime.clock import LimitUnit
 from bianmin.core.worktime.loader import get_calendar
 
@@ -86,7 +87,9 @@ def _counted_cases(days: list[dt.date]):
              .annotate(c_has_limit=_flag(Q(c_statutory__gt=0, c_ord__isnull=False, a_ord__isnull=False))))
     return cases.annotate(
         n_completed=Value(1, output_field=IntegerField()),
-        n_late=_flag(Q(completed_at__gt=F("clock__due_at"))),
+        # Late = the case's clock stopped after its due moment (it stops at completion): the clock's own rule,
+        # the same as the case page's 逾期完成 and the API's finished_late.
+        n_late=_flag(finished_late("clock")),
         n_instant=_flag(Q(handling_type=HandlingType.INSTANT)),
         n_rated=_flag(has_counted_rating()),
         n_one_visit=_flag(~supplemented),

@@ -14,11 +14,11 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases.models import Case
-from bianmin.core.models import Clock
+from bianmin.core import timeutil
+from bianmin.core.clocks import overdue_now
+from bianmin.core.rates import Rate
 from bianmin.hotline import figures as hotline_figures
 from bianmin.hotline.models import WorkOrder
-from bianmin.core import timeutil
-from bianmin.core.rates import Rate
 from bianmin.orgs.models import Site, Unit
 from bianmin.ratings.models import LEVEL_SCORES, Level
 from bianmin.rectification import figures as rectification_figures
@@ -143,10 +143,10 @@ def case_counts(target: Target, date_from: dt.date, date_to: dt.date) -> dict[st
 
 
 def open_overdue(target: Target, date_from: dt.date, date_to: dt.date) -> int:
-    """Cases still open whose due moment fell within the period (live: open cases are few)."""
-    return target.cases().filter(completed_at__isnull=True, clock__status=Clock.Status.RUNNING,
-                                 clock__due_at__date__gte=date_from, clock__due_at__date__lte=date_to,
-                                 clock__due_at__lt=timeutil.now()).count()
+    """Cases overdue now whose due moment fell within the period (live: open cases are few; the clock's own rule,
+    core.clocks.overdue_now, so a finished case never counts here)."""
+    return target.cases().filter(overdue_now("clock", timeutil.now()), clock__due_at__date__gte=date_from,
+                                 clock__due_at__date__lte=date_to).count()
 
 
 def compression(cases: dict[str, int]) -> float | None:

@@ -50,6 +50,9 @@ class ClockFacts:
     stopped_at: dt.datetime | None = None
     # A due date promised to the applicant that a recomputation may not bring forward (SPEC §3).
     not_before: dt.datetime | None = None
+    # (due moment, yellow moment) as they stood when the clock stopped: a stopped clock keeps them even when the
+    # calendar changes afterwards (a provisional year confirmed). None: computed from the facts.
+    stopped_due: tuple[dt.datetime, dt.datetime] | None = None
 
     @property
     def total(self) -> int:
@@ -123,6 +126,19 @@ def due(cal: WorkCalendar, facts: ClockFacts, units_ahead: float, now: dt.dateti
     return _end_of_day(cal.add_calendar_days(facts.start.date(), days), tz)
 
 
+def _due_and_yellow(cal: WorkCalendar, facts: ClockFacts, now: dt.datetime,
+                    warning_share: float) -> tuple[dt.datetime, dt.datetime]:
+    total = facts.total
+    due_at = due(cal, facts, total, now)
+    if facts.not_before is not None and due_at < facts.not_before:
+        due_at = facts.not_before
+    yellow_at = due(cal, facts, total * warning_share, now)
+    if facts.unit not in SECONDS_PER_UNIT:
+        # Day clocks turn yellow at the start of the day on which the share is reached.
+        yellow_at = _start_of_day(yellow_at.date(), yellow_at.tzinfo or dt.timezone.utc)
+    return due_at, yellow_at
+
+
 def evaluate(cal: WorkCalendar, facts: ClockFacts, now: dt.datetime, warning_share: float) -> ClockState:
     """The state of a clock at the moment `now`: due date, time used, warning level and overdue days.
 
@@ -137,14 +153,10 @@ def evaluate(cal: WorkCalendar, facts: ClockFacts, now: dt.datetime, warning_sha
     total = facts.total
     if paused:
         return ClockState(None, None, None, used, total, True, Warning.NONE, 0)
-    due_at = due(cal, facts, total, now)
-    if facts.not_before is not None and due_at < facts.not_before:
-        due_at = facts.not_before
-    yellow_units = total * warning_share
-    yellow_at = due(cal, facts, yellow_units, now)
-    if facts.unit not in SECONDS_PER_UNIT:
-        # Day clocks turn yellow at the start of the day on which the share is reached.
-        yellow_at = _start_of_day(yellow_at.date(), yellow_at.tzinfo or dt.timezone.utc)
+    if stopped and facts.stopped_due is not None:
+        due_at, yellow_at = facts.stopped_due
+    else:
+        due_at, yellow_at = _due_and_yellow(cal, facts, now, warning_share)
     if now > due_at:
         warning = Warning.RED
         overdue_days = cal.working_days_between(due_at.date(), now.date())

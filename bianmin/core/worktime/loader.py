@@ -39,7 +39,9 @@ def provisional_year_after(official_years) -> int | None:
     return year if provisional.FIRST_YEAR <= year <= provisional.LAST_YEAR else None
 
 
-def _build() -> WorkCalendar:
+def build() -> WorkCalendar:
+    """A fresh calendar from the tables as this connection sees them (inside a transaction: its own writes),
+    bypassing the cache; worktime/official.py compares the calendars before and after a year is replaced."""
     from bianmin.core.models import CalendarDay, CalendarYear
 
     official = frozenset(CalendarYear.objects.values_list("year", flat=True))
@@ -66,7 +68,7 @@ def get_calendar() -> WorkCalendar:
             return _cached[1]
         fp = _fingerprint()
         if _cached is None or _cached[0] != fp:
-            _cached = (fp, _build())
+            _cached = (fp, build())
         _checked_at = now
         return _cached[1]
 

@@ -1,8 +1,9 @@
-"""Remind administrators to maintain next year's working-day calendar before it is needed.
+"""Remind administrators to enter next year's official holiday schedule.
 
-The State Council publishes each year's holiday schedule late in the year before; until someone enters
-it (or a newer chinese-calendar release seeds it), deadlines that reach into that year are refused
-rather than guessed (SPEC §3). From REMIND_FROM_MONTH on, the worker tells every active superuser once.
+The State Council publishes each year's holiday schedule late in the year before; until someone pastes its notice
+on the admin page (worktime/official.py), deadlines that reach into that year are computed on the provisional
+calendar derived from the law and marked 暂定 (SPEC §3). From REMIND_FROM_MONTH on, the worker tells every active
+superuser once, with a link to the paste-the-notice page.
 """
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ REMIND_FROM_MONTH = 10
 
 
 def message(year: int) -> str:
-    return (f"{year} 年工作日历尚未维护：跨入 {year} 年的办理时限将无法计算。"
-            f"请在国务院办公厅公布放假安排后录入。")
+    return (f"{year} 年节假日安排尚未录入：在此之前，{year} 年按《全国年节及纪念日放假办法》暂定推算，"
+            f"跨入该年的办理期限均标为“暂定”。国务院办公厅公布放假安排通知后，请在后台“日历年度 → 粘贴国务院节假日通知”"
+            f"录入，确认后相关期限将自动重新计算。")
 
 
 def remind_next_year() -> int:
@@ -29,4 +31,4 @@ def remind_next_year() -> int:
     text = message(year)
     already = set(Notification.objects.filter(text=text).values_list("user_id", flat=True))
     admins = get_user_model().objects.filter(is_superuser=True, is_active=True).exclude(pk__in=already)
-    return notify(admins, text, reverse("admin:core_calendaryear_changelist"))
+    return notify(admins, text, reverse("admin:core_calendaryear_official"))
