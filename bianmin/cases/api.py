@@ -8,7 +8,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status as HttpStatus
 
 from bianmin.core.auth import STAFF_AUTH
-from bianmin.core.clocks import finished_late, finished_on_time, overdue_now
+from bianmin.core.clocks import finished_late, finished_on_time, overdue_now, warning_is
 from bianmin.core.errors import InvalidInput, NotFound
 from bianmin.core.privacy import log_unmask
 from bianmin.orgs.roles import Action as Perm
@@ -61,7 +61,7 @@ def list_cases(request, filters: Query[CaseFilter]):
     if filters.status:
         qs = qs.filter(status=filters.status.value)
     if filters.warning:
-        qs = qs.filter(selectors.warning_q(filters.warning))
+        qs = qs.filter(warning_is(filters.warning, "clock"))
     if filters.finished_late is not None:
         qs = qs.filter(finished_late("clock") if filters.finished_late else finished_on_time("clock"))
     if filters.overdue is not None:

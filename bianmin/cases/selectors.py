@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from bianmin.core import clocks, timeutil
-from bianmin.core.models import Clock
 from bianmin.core.worktime.clock import Warning
 from bianmin.orgs.roles import DEPARTMENT_SCOPED_ROLES, Action
 from bianmin.orgs.scoping import memberships_for, scope_q
@@ -34,24 +33,6 @@ def visible_cases(user, action: str = Action.VIEW_CASE) -> QuerySet[Case]:
 
 def open_cases(user) -> QuerySet[Case]:
     return visible_cases(user).filter(status__in=[s.value for s in OPEN])
-
-
-def warning_q(level: str, now: dt.datetime | None = None) -> Q:
-    """Cases whose clock shows `level` ("none", "yellow", "red") at `now`: the same answer as
-    `state_of(case.clock, now).warning`, so a filtered list agrees with every case page. Red is overdue now
-    (running) or finished late (frozen at the stop); yellow is past the warning share and not overdue, for a
-    finished case at its stop. Built on core.clocks' helpers (overdue_now, finished_late, finished_on_time)."""
-    now = now or timeutil.now()
-    red = clocks.overdue_now("clock", now) | clocks.finished_late("clock")
-    running_yellow = (~Q(clock__status=Clock.Status.STOPPED)
-                      & Q(clock__yellow_at__lte=now, clock__due_at__gte=now))
-    finished_yellow = clocks.finished_on_time("clock") & Q(clock__stopped_at__gte=F("clock__yellow_at"))
-    yellow = running_yellow | finished_yellow
-    if level == Warning.RED:
-        return red
-    if level == Warning.YELLOW:
-        return yellow
-    return Q(clock__isnull=True) | (Q(clock__isnull=False) & ~red & ~yellow)
 
 
 def with_states(cases, now: dt.datetime | None = None) -> list[Case]:

@@ -17,6 +17,13 @@ from django.utils import timezone
 from bianmin.catalog.models import HandlingType, Item, Material
 from bianmin.core import clocks, timeutil
 from bianmin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+
+# Input checks shared by every app; the short private names keep the use cases readable.
+from bianmin.core.inputs import choice as _choice
+from bianmin.core.inputs import date as _date
+from bianmin.core.inputs import integer as _int
+from bianmin.core.inputs import text as _text
+from bianmin.core.inputs import text_list as _list
 from bianmin.core.models import ClockPause
 from bianmin.core.worktime.clock import LimitUnit
 from bianmin.core.worktime.loader import get_calendar
@@ -29,13 +36,6 @@ from .handover import handover_return_date  # noqa: F401  (the rule lives in han
 from .models import Case, CaseEvent, Delivery, Entrustment, FirstContact, JointTask, Notice, RejectionGround
 from .notices import issue
 from .states import Action, Status
-
-# Input checks shared by every app; the short private names keep the use cases readable.
-from bianmin.core.inputs import choice as _choice
-from bianmin.core.inputs import date as _date
-from bianmin.core.inputs import integer as _int
-from bianmin.core.inputs import text as _text
-from bianmin.core.inputs import text_list as _list
 
 MAX_TEXT = 2000
 MAX_LIST = 30

@@ -15,9 +15,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from . import timeutil
-
 from .models import Clock, ClockExtension, ClockPause
-from .worktime.clock import ClockFacts, ClockState, LimitUnit, Pause, evaluate
+from .worktime.clock import ClockFacts, ClockState, LimitUnit, Pause, Warning, evaluate
 from .worktime.loader import get_calendar
 
 
@@ -64,6 +63,25 @@ def finished_late(prefix: str = "") -> Q:
 def finished_on_time(prefix: str = "") -> Q:
     return Q(**{_field(prefix, "status"): Clock.Status.STOPPED,
                 _field(prefix, "stopped_at__lte"): F(_field(prefix, "due_at"))})
+
+
+def warning_is(level: str, prefix: str = "", now: dt.datetime | None = None) -> Q:
+    """Q for rows whose clock (at `prefix`) shows `level` ("none", "yellow", "red") at `now`: the same answer as
+    `state_of(clock, now).warning`, so a filtered list agrees with every page. Red is overdue now (running) or
+    finished late (frozen at the stop); yellow is past the warning share and not overdue, for a finished clock at
+    its stop; none is the rest, including rows without a clock."""
+    now = now or timeutil.now()
+    red = overdue_now(prefix, now) | finished_late(prefix)
+    running_yellow = (~Q(**{_field(prefix, "status"): Clock.Status.STOPPED})
+                      & Q(**{_field(prefix, "yellow_at__lte"): now, _field(prefix, "due_at__gte"): now}))
+    finished_yellow = finished_on_time(prefix) & Q(**{_field(prefix, "stopped_at__gte"): F(_field(prefix, "yellow_at"))})
+    if level == Warning.RED:
+        return red
+    if level == Warning.YELLOW:
+        return running_yellow | finished_yellow
+    has_clock = Q(**{_field(prefix, "isnull"): False}) if prefix else Q()
+    without = Q(**{_field(prefix, "isnull"): True}) if prefix else Q(pk__in=[])
+    return without | (has_clock & ~red & ~running_yellow & ~finished_yellow)
 
 
 def refresh(clock: Clock, now: dt.datetime | None = None) -> ClockState:
