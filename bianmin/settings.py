@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "bianmin.reports",
     "bianmin.portal",
     "bianmin.disclosure",
+    "bianmin.demo",
 ]
 
 MIDDLEWARE = [

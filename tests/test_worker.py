@@ -52,3 +52,22 @@ def test_queue_shows_overdue_in_red(accepted, world, client_for, set_now):
     html = client_for(world.clerk_a).get("/workbench/").content.decode()
     overdue = html.split('id="overdue"')[1].split("</section>")[0]
     assert accepted["number"] in overdue and 'class="red"' in overdue
+
+
+def test_a_sweep_runs_its_jobs_in_the_declared_order_whatever_the_app_order():
+    from bianmin.core import jobs
+
+    names = [name for name, _ in jobs.JOBS]
+    assert names == [name for name in jobs.ORDER if name in names]
+    assert set(names) == set(jobs.ORDER)  # every app registered its jobs
+    # Registering again (an app loaded twice) neither duplicates nor reorders.
+    jobs.register("stats_rollup", dict(jobs.JOBS)["stats_rollup"])
+    assert [name for name, _ in jobs.JOBS] == names
+
+
+def test_a_job_without_a_declared_place_is_refused():
+    from bianmin.core import jobs
+
+    with pytest.raises(ValueError, match="ORDER"):
+        jobs.register("something_new", lambda: 0)
+    assert "something_new" not in dict(jobs.JOBS)

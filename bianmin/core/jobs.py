@@ -54,6 +54,25 @@ def remind_calendar() -> int:
     return remind_next_year()
 
 
+# The order of one sweep, declared here rather than left to INSTALLED_APPS, because later jobs read what earlier
+# ones wrote: deadlines are flagged before anyone is warned; honesty flags and default ratings are settled before
+# bad reviews open tickets; tickets are opened before they can be escalated; every rating and case of the sweep is
+# in before the statistics are rolled up; and the rollups are complete before reports are generated from them.
+ORDER = (
+    "deadlines",
+    "calendar_reminder",
+    "rating_honesty",
+    "rating_invitations",
+    "default_ratings",
+    "rectification_tickets",
+    "rectification_escalation",
+    "hotline_dispatch_chase",
+    "hotline_reminders",
+    "hotline_escalation",
+    "stats_rollup",
+    "scheduled_reports",
+)
+
 JOBS: list[tuple[str, Callable[[], int]]] = [
     ("deadlines", sweep_deadlines),
     ("calendar_reminder", remind_calendar),
@@ -61,9 +80,13 @@ JOBS: list[tuple[str, Callable[[], int]]] = [
 
 
 def register(name: str, job: Callable[[], int]) -> None:
-    """Apps add their sweeps here from AppConfig.ready(), so core never imports them."""
+    """Apps add their sweeps here from AppConfig.ready(), so core never imports them; each takes its place in
+    ORDER, whatever order the apps are loaded in. A job not in ORDER is refused: its place must be decided."""
+    if name not in ORDER:
+        raise ValueError(f"job {name!r} has no place in bianmin.core.jobs.ORDER")
     if name not in {n for n, _ in JOBS}:
         JOBS.append((name, job))
+        JOBS.sort(key=lambda entry: ORDER.index(entry[0]))
 
 
 def run_once() -> dict[str, int]:
