@@ -58,3 +58,9 @@ def test_unmask_on_the_page_is_logged(world, api_for, client_for):
     r = client_for(world.manager_a).post(f"/workbench/cases/{case['id']}/unmask/", {"reason": "电话回访"})
     assert "13812345678" in r.content.decode()
     assert AuditLog.objects.filter(action="unmask", actor=world.manager_a).count() == 1
+
+
+def test_only_18_and_15_character_id_numbers_are_masked_not_case_or_ticket_numbers():
+    assert mask_text("工单ZG2026120200001，办件BJ2026120200016") == "工单ZG2026120200001，办件BJ2026120200016"
+    assert mask_text("旧证110105900101123") == "旧证110105*****1123"
+    assert mask_text("16位1101051990010112") == "16位1101051990010112"

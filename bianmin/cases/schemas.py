@@ -7,7 +7,7 @@ from django.utils import timezone
 from ninja import Field, Schema
 
 from bianmin.core.clocks import state_of
-from bianmin.core.masking import mask_id_number, mask_phone
+from bianmin.core.masking import mask_id_number, mask_phone, mask_text
 from bianmin.core.worktime.clock import ClockState
 
 from .models import Case
@@ -148,13 +148,13 @@ def case_out(case: Case, *, with_history: bool = True, unmasked: bool = False) -
         "handover_finished_late": hfields["finished_late"],
         "result_returned_at": case.result_returned_at,
         "joint_tasks": [_joint_task(t) for t in case.joint_tasks.select_related("department", "clock")],
-        "result": case.result,
+        "result": mask_text(case.result),
         "notices": [{"id": n.pk, "kind": n.kind, "number": n.number} for n in case.notices.all()],
     }
     if with_history:
         out["history"] = [
             {"action": e.action, "from_status": e.from_status, "to_status": e.to_status,
-             "actor": e.actor.username, "reason": e.reason, "data": e.data, "at": e.at}
+             "actor": e.actor.username, "reason": mask_text(e.reason), "data": e.data, "at": e.at}
             for e in case.events.select_related("actor")
         ]
     return out

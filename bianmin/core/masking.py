@@ -9,7 +9,9 @@ import logging
 import re
 
 # Mainland mobile numbers, landlines with area code, and 15/18-digit resident ID numbers.
-_ID_RE = re.compile(r"(?<!\d)(\d{6})(\d{8}|\d{6})(\d{3}[\dXx]|\d)(?![\dXx])")
+# An ID number is exactly 18 characters (17 digits and a digit or X) or, for the old cards, 15 digits; other runs of
+# digits (case and ticket numbers such as ZG2026120200001, 13 digits) are not personal data.
+_ID_RE = re.compile(r"(?<![\dXx])(?:\d{17}[\dXx]|\d{15})(?![\dXx])")
 _MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 
 
@@ -44,14 +46,18 @@ def mask_name(value: str | None) -> str:
     return value[0] + "*" * (len(value) - 2) + value[-1]
 
 
-def mask_text(text: str) -> str:
-    """Mask any phone or ID number that appears inside free text (log lines, comments)."""
+def mask_text(text: str | None) -> str | None:
+    """Mask any phone or ID number that appears inside free text (log lines, comments, notes, results): the one
+    rule for free text shown on pages (the `pii` filter), in API answers, exports, text-message logs and logs."""
+    if not text:
+        return text
     text = _ID_RE.sub(lambda m: mask_id_number(m.group(0)), text)
     return _MOBILE_RE.sub(lambda m: mask_phone(m.group(0)), text)
 
 
 class MaskPersonalDataFilter(logging.Filter):
-    """Logging filter that masks phone and ID numbers in every record before it is written."""
+    """Logging filter that masks phone and ID numbers in every record before it is written: the message, and the
+    traceback and stack of a logged exception (an exception's message or a local shown in it may hold a number)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -61,4 +67,11 @@ class MaskPersonalDataFilter(logging.Filter):
         masked = mask_text(message)
         if masked != message:
             record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            # Formatted here, masked, and cached where every formatter looks for it first.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_text(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_text(record.stack_info)
         return True

@@ -1,7 +1,7 @@
 """Text messages through a pluggable sender (settings.BIANMIN["SMS_BACKEND"]).
 
-"console" prints and "file" appends to var/sms.log, both with the phone number masked (SPEC §11: no
-personal data in logs); "memory" keeps messages in `outbox` for tests. A real gateway is a class with
+"console" prints and "file" appends to var/sms.log, both with the phone number masked and any phone or ID
+number inside the text masked too (SPEC §11: no personal data in logs; the gateway still gets the whole text); "memory" keeps messages in `outbox` for tests. A real gateway is a class with
 `send(phone, text)` named by its dotted path; it raises on failure so the caller can record it.
 """
 from __future__ import annotations
@@ -15,19 +15,20 @@ from functools import lru_cache
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from .masking import mask_phone
+from .masking import mask_phone, mask_text
 
 outbox: list[dict] = []
 
 
 class ConsoleBackend:
     def send(self, phone: str, text: str) -> None:
-        print(f"[SMS to {mask_phone(phone)}] {text}", flush=True)
+        print(f"[SMS to {mask_phone(phone)}] {mask_text(text)}", flush=True)
 
 
 class FileBackend:
     def send(self, phone: str, text: str) -> None:
-        record = {"at": dt.datetime.now().isoformat(timespec="seconds"), "to": mask_phone(phone), "text": text}
+        record = {"at": dt.datetime.now().isoformat(timespec="seconds"), "to": mask_phone(phone),
+                  "text": mask_text(text)}
         with open(settings.VAR_DIR / "sms.log", "a", encoding="utf-8") as fh:
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
 

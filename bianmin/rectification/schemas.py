@@ -8,6 +8,7 @@ from ninja import Field, Schema
 
 from bianmin.core import timeutil
 from bianmin.core.clocks import state_of
+from bianmin.core.masking import mask_text
 from bianmin.core.worktime.clock import ClockState, Warning
 
 from . import overview
@@ -105,12 +106,12 @@ def ticket_row(t: Ticket, now: dt.datetime | None = None) -> dict:
 
 def ticket_detail(t: Ticket) -> dict:
     return {
-        **ticket_row(t), "outcome_note": t.outcome_note, "ledger_deadline": t.ledger_deadline,
-        "feedback_channel": t.feedback_channel, "feedback_text": t.feedback_text, "feedback_at": t.feedback_at,
+        **ticket_row(t), "outcome_note": mask_text(t.outcome_note), "ledger_deadline": t.ledger_deadline,
+        "feedback_channel": t.feedback_channel, "feedback_text": mask_text(t.feedback_text), "feedback_at": t.feedback_at,
         "followup_rating_id": t.followup_rating_id,
-        "contacts": [{"channel": c.channel, "reached": c.reached, "note": c.note, "at": c.at} for c in t.contacts.all()],
+        "contacts": [{"channel": c.channel, "reached": c.reached, "note": mask_text(c.note), "at": c.at} for c in t.contacts.all()],
         "events": [{"action": e.action, "from_status": e.from_status, "to_status": e.to_status,
-                    "actor": e.actor.get_username() if e.actor_id else None, "note": e.note, "at": e.at}
+                    "actor": e.actor.get_username() if e.actor_id else None, "note": mask_text(e.note), "at": e.at}
                    for e in t.events.select_related("actor")],
     }
 
@@ -129,7 +130,7 @@ class AppealOut(Schema):
 
 def appeal_out(a) -> dict:
     state = state_of(a.clock)
-    return {"id": a.pk, "rating_id": a.rating_id, "status": a.status, "reason": a.reason,
+    return {"id": a.pk, "rating_id": a.rating_id, "status": a.status, "reason": mask_text(a.reason),
             "decision_reason": a.decision_reason, "filed_at": a.filed_at, "decided_at": a.decided_at,
             "due": state.due_at, "clock": clock_out(state, a.clock.stopped_at)}
 
