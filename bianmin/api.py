@@ -1,10 +1,13 @@
 """The JSON API (django-ninja): one NinjaAPI, one router per app, bilingual errors everywhere."""
 from __future__ import annotations
 
-from ninja import NinjaAPI
-from ninja.renderers import JSONRenderer
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+import functools
 
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
+
+from bianmin.core import inputs
 from bianmin.core.errors import DomainError
 
 
@@ -13,7 +16,32 @@ class ReadableJSONRenderer(JSONRenderer):
 
     json_dumps_params = {"ensure_ascii": False}
 
-api = NinjaAPI(
+class BianminAPI(NinjaAPI):
+    """The schema states the integer rule every operation enforces (see `integers_in_range`)."""
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        _bound_integers(schema)
+        return schema
+
+
+def _bound_integers(node) -> None:
+    """Every integer in the schema without its own bounds gets the signed 64-bit range."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("type") == "integer":
+                if "maximum" not in node and "exclusiveMaximum" not in node:
+                    node["maximum"] = inputs.INT_MAX
+                if "minimum" not in node and "exclusiveMinimum" not in node:
+                    node["minimum"] = inputs.INT_MIN
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+api = BianminAPI(
     title="bianmin API",
     version="1",
     description="政务服务便民平台 API · Government service centre platform API. "
@@ -21,6 +49,23 @@ api = NinjaAPI(
     urls_namespace="api",
     renderer=ReadableJSONRenderer(),
 )
+
+
+def integers_in_range(view):
+    """Every integer an operation receives — path, query, body, free JSON objects — once validated, within the
+    signed 64-bit range (core.inputs.refuse_huge_integers), else a 422 naming the field. Applied to every
+    operation of the API, so a new endpoint cannot forget it: SQLite cannot bind a larger integer, PostgreSQL's
+    bigint cannot hold one, and a paging offset beyond it is not SQL."""
+
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        inputs.refuse_huge_integers(inputs.argument_leaves(kwargs))
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+api.add_decorator(integers_in_range)
 
 
 def _body(code: str, zh: str, en: str, **extra) -> dict:

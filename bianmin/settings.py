@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bianmin.core.middleware.SecurityHeadersMiddleware",
+    # Last: its refusals still pass every middleware above (security headers; the signed-in user for the page).
+    "bianmin.core.middleware.InputBoundaryMiddleware",
 ]
 
 ROOT_URLCONF = "bianmin.urls"
@@ -173,6 +175,9 @@ WHITENOISE_USE_FINDERS = True
 # Request size limits: oversized input is refused with a clear error before it is parsed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", 1_000_000))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+# A multipart body carries files (each at most core.uploads.MAX_FILE_BYTES, 10 MB): a few of them, no more.
+# Its non-file fields still count against DATA_UPLOAD_MAX_MEMORY_SIZE (core.middleware.InputBoundaryMiddleware).
+MAX_UPLOAD_REQUEST_BYTES = int(os.environ.get("MAX_UPLOAD_REQUEST_BYTES", "50000000"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -176,10 +176,10 @@ def test_bad_resolve_input_keeps_the_ticket_verifying(world, client_for, data):
     assert ticket.status == "verifying" and ticket.outcome == "" and history(ticket) == before
 
 
-def test_an_oversized_post_is_a_400_not_a_500(world, client_for):
+def test_an_oversized_post_is_a_413_not_a_500(world, client_for):
     ticket = ticket_of(bad_rating(world))
     r = post(client_for(world.clerk_a), ticket, "verify", {"channel": "phone", "reached": "1", "note": "长" * 600_000})
-    assert r.status_code == 400 and history(ticket) == ["create", "assign"]
+    assert r.status_code == 413 and history(ticket) == ["create", "assign"]
 
 
 def test_a_refused_post_keeps_what_was_typed(world, client_for):

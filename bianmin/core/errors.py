@@ -47,6 +47,13 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class TooLarge(DomainError):
+    """A request body over the size limit (settings.DATA_UPLOAD_MAX_MEMORY_SIZE, MAX_UPLOAD_REQUEST_BYTES)."""
+
+    status = 413
+    code = "too_large"
+
+
 class CalendarNotCovered(InvalidInput):
     code = "calendar_not_covered"
 

@@ -18,7 +18,7 @@ from bianmin.cases.models import Notice
 from bianmin.cases.notices import notice_number
 from bianmin.catalog import selectors
 from bianmin.catalog.models import GuideVersion, Item
-from bianmin.core import timeutil
+from bianmin.core import inputs, timeutil
 from bianmin.orgs.roles import Action
 from bianmin.orgs.scoping import can, memberships_for, sites_for
 
@@ -37,10 +37,7 @@ def home(request):
 def search(request):
     raw = (request.GET.get("q") or "").strip()
     q = raw[:selectors.MAX_QUERY]
-    try:
-        page = max(1, int(request.GET.get("page") or 1))
-    except ValueError:
-        page = 1
+    page = inputs.page_number(request.GET.get("page"))
     start = (page - 1) * PAGE_SIZE
     # One extra row tells whether a next page exists without counting the whole catalogue.
     rows = selectors.with_versions(selectors.search(q)[start:start + PAGE_SIZE + 1])
