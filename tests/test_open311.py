@@ -1,7 +1,9 @@
 """Open311 GeoReport v2 conformance: the fields of each resource as the spec lists them, the status mapping,
-errors as `[{"code", "description"}]` with the HTTP status, JSON only, no caller's personal data in any GET,
-POST creating a work order through the hotline services, the per-address limit on POST; and the same
-endpoints driven by a real Open311 client from PyPI (`georeport`) against a live server."""
+errors as `[{"code", "description"}]` with the HTTP status, JSON and XML (no other format), no caller's personal
+data in any GET, POST (with an api_key) creating a work order through the hotline services, the per-address
+limit on POST; and the same endpoints driven by a real Open311 client from PyPI (`georeport`) against a live
+server, in JSON and XML. The api_key, jurisdictions, XML, coordinates and e-mail, and CORS have their own
+tests/test_open311_*.py."""
 import datetime as dt
 import re
 
@@ -14,6 +16,7 @@ from bianmin.hotline.models import DispatchCategory, WorkOrder, WorkOrderEvent
 from bianmin.hotline.services import PUBLIC_ACCOUNT
 
 from .hotline_helpers import act, intake
+from .open311_helpers import KEY, issue
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +34,12 @@ LEAKS = [NAME, PHONE, "135****9999", "欧**英", "ouyang@example.com", "Ouyang"]
 
 
 @pytest.fixture(autouse=True)
+def open311_client(db):
+    """The application the POSTs come from: GeoReport v2 POST requires an api_key."""
+    return issue()
+
+
+@pytest.fixture(autouse=True)
 def fresh_throttle():
     cache.clear()  # the per-address POST limit counts in the cache
     yield
@@ -40,7 +49,7 @@ def fresh_throttle():
 def submit(client, expect=201, **fields):
     data = {"service_code": "SHJZ", "description": "小区路灯坏了一个月，晚上出行不便。", "address_string": "溪东街道滨江社区3栋",
             "lat": "27.123456", "long": "113.654321", "first_name": "秀英", "last_name": "欧阳", "phone": PHONE,
-            "email": "ouyang@example.com", "device_id": "dev-1", "account_id": "acc-1"}
+            "email": "ouyang@example.com", "device_id": "dev-1", "account_id": "acc-1", "api_key": KEY}
     data.update(fields)
     data = {k: v for k, v in data.items() if v is not None}
     r = client.post(f"{BASE}/requests.json", data)
@@ -89,10 +98,9 @@ def test_service_definition_has_no_attributes(hw, client):
     error_of(client.get(f"{BASE}/services/HJ.json"), 404)
 
 
-@pytest.mark.parametrize("path", ["/services.xml", "/services/BDC.xml", "/requests.xml", "/requests/RX1.xml",
-                                  "/requests.csv"])
-def test_only_json_is_served_and_other_formats_are_a_clear_400(hw, client, path):
-    assert "json" in error_of(client.get(BASE + path), 400)
+@pytest.mark.parametrize("path", ["/services.csv", "/services/BDC.html", "/requests.yaml", "/requests/RX1.txt"])
+def test_formats_other_than_json_and_xml_are_a_clear_400(hw, client, path):
+    assert "json or xml" in error_of(client.get(BASE + path), 400)
 
 
 def test_unknown_addresses_and_methods_answer_in_open311_form(hw, client):
@@ -167,15 +175,16 @@ def test_the_public_cannot_choose_the_type_or_answer_its_own_request(hw, client)
 ])
 def test_bad_posts_are_400_with_the_parameter_named_and_store_nothing(hw, client, fields, word):
     data = {"service_code": "SHJZ", "description": "路灯坏了", "address_string": "滨江社区", "lat": "27.1",
-            "long": "113.6", **fields}
+            "long": "113.6", "api_key": KEY, **fields}
     r = client.post(f"{BASE}/requests.json", {k: v for k, v in data.items() if v is not None})
     assert word in error_of(r, 400)
     assert not WorkOrder.objects.exists()
 
 
 def test_a_json_body_is_not_the_spec_and_is_refused(hw, client):
-    r = client.post(f"{BASE}/requests.json", data='{"service_code": "SHJZ"}', content_type="application/json")
-    assert "service_code" in error_of(r, 400) and not WorkOrder.objects.exists()
+    r = client.post(f"{BASE}/requests.json", data=f'{{"service_code": "SHJZ", "api_key": "{KEY}"}}',
+                    content_type="application/json")
+    assert "form-encoded" in error_of(r, 400) and not WorkOrder.objects.exists()
 
 
 def test_posts_are_limited_per_address(hw, client, settings):
@@ -228,7 +237,9 @@ def test_requests_list_the_last_90_days_with_every_field_and_the_status_mapping(
     for row in rows.values():
         assert set(row) == REQUEST_FIELDS
         assert W3C.match(row["requested_datetime"]) and W3C.match(row["updated_datetime"])
-        assert row["lat"] is None and row["long"] is None
+    # Coordinates only where the request came with them (online); never for what was said on the phone.
+    assert [(rows[orders[k]]["lat"], rows[orders[k]]["long"]) for k in ("web", "phone", "closed", "dup")] == [
+        (27.123456, 113.654321), (None, None), (None, None), (None, None)]
     assert [rows[orders[k]]["status"] for k in ("web", "phone", "closed", "dup")] == ["open", "open", "closed", "closed"]
     web = rows[orders["web"]]
     assert web["requested_datetime"] == "2026-11-23T09:00:00+08:00"
@@ -314,18 +325,19 @@ def live_calendar(transactional_db):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_real_open311_client_lists_services_and_follows_requests(live_server, live_calendar, api_for):
-    """`georeport` (PyPI) reads; it cannot create requests, so the POST is made with `requests` (its own HTTP
-    library) exactly as the spec's form-encoded POST."""
+    """`georeport` (PyPI) reads, in JSON and in XML; it cannot create requests, so the POST is made with
+    `requests` (its own HTTP library) exactly as the spec's form-encoded POST, with the client's api_key."""
     import requests
     from georeport import GeoReport
 
     from .world import build_hotline_world, build_world
 
     hw = build_hotline_world(build_world())
-    root = f"{live_server.url}/open311/v2"
-    posted = requests.post(f"{root}/requests.json", data={
-        "service_code": "BDC", "description": "想咨询房产证加名怎么办理", "address_string": "溪西街道西关路",
-        "first_name": "明", "last_name": "谢", "phone": "13900002222"}, timeout=10)
+    root = f"{live_server.url}/open311/v2"  # the autouse open311_client holds KEY
+    form = {"service_code": "BDC", "description": "想咨询房产证加名怎么办理", "address_string": "溪西街道西关路",
+            "first_name": "明", "last_name": "谢", "phone": "13900002222", "email": "xie@example.com"}
+    assert requests.post(f"{root}/requests.json", data=form, timeout=10).status_code == 403  # no api_key
+    posted = requests.post(f"{root}/requests.json", data={**form, "api_key": KEY}, timeout=10)
     assert posted.status_code == 201
     number = posted.json()[0]["service_request_id"]
     act(api_for(hw.agent), WorkOrder.objects.get(number=number).pk, "dispatch")
@@ -339,5 +351,15 @@ def test_a_real_open311_client_lists_services_and_follows_requests(live_server, 
     one = client.get_service_request(number)
     assert one["status"] == "open" and one["agency_responsible"] == "测试县自然资源局"
     assert "13900002222" not in str(listed) + str(one) and "谢明" not in str(one)
+    assert "xie@example.com" not in str(listed) + str(one)
+
+    # The same answers in the spec's XML, read by the client's own XML parser; and within the county's jurisdiction.
+    xml = GeoReport(root, jurisdiction="990101000", output_format="xml")
+    assert {s["service_code"] for s in xml.get_service_list()} == {s["service_code"] for s in services}
+    assert xml.get_service_definition("BDC") == {"service_code": "BDC", "attributes": None}
+    assert xml.get_service_requests(service_code="BDC", status="open")["service_request_id"] == number
+    in_xml = xml.get_service_request(number)
+    assert {k: v for k, v in in_xml.items() if v is not None} == {
+        k: str(v) for k, v in one.items() if v not in (None, "")}
     with pytest.raises(requests.HTTPError):
-        GeoReport(root, output_format="xml").get_service_list()  # JSON only: a clear 400
+        GeoReport(root, jurisdiction="990199000").get_service_list()  # no such jurisdiction: 404

@@ -2,6 +2,8 @@
 requests, return visits, attachments and history, and the standard phrase library (SPEC §7)."""
 from __future__ import annotations
 
+import hashlib
+import secrets
 import uuid
 
 from django.conf import settings
@@ -145,6 +147,11 @@ class WorkOrder(models.Model):
     respondent_rank = models.CharField(_("被投诉人职级"), max_length=12, choices=RespondentRank.choices, blank=True)
     respondent = models.CharField(_("被投诉人"), max_length=100, blank=True)
     place = models.CharField(_("事发地点"), max_length=200, blank=True)
+    # WGS-84 decimal degrees, when the request came with them (Open311 lat/long); ranges are checked below.
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    # Personal data like the phone: never published (Open311 GET), kept out of the admin and of logs.
+    caller_email = models.EmailField(_("电子邮箱"), blank=True)
     text = models.TextField(_("诉求内容"))
     status = models.CharField(_("状态"), max_length=12, choices=STATUS_CHOICES, default=Status.RECEIVED.value,
                               db_index=True)
@@ -175,6 +182,14 @@ class WorkOrder(models.Model):
         verbose_name = _("热线工单")
         verbose_name_plural = _("热线工单")
         indexes = [models.Index(fields=["status", "received_at"]), models.Index(fields=["department", "status"])]
+        constraints = [
+            models.CheckConstraint(name="workorder_latitude_range",
+                                   condition=models.Q(latitude__isnull=True) | models.Q(latitude__gte=-90,
+                                                                                        latitude__lte=90)),
+            models.CheckConstraint(name="workorder_longitude_range",
+                                   condition=models.Q(longitude__isnull=True) | models.Q(longitude__gte=-180,
+                                                                                         longitude__lte=180)),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -338,3 +353,50 @@ class Phrase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_scenario_display()} {self.step}"
+
+
+class Open311Client(models.Model):
+    """An application allowed to file requests through Open311 (GeoReport v2: POST requires an api_key), issued
+    in the admin. The key is shown once, when it is issued; only its SHA-256 digest is stored (the key is 32
+    random bytes, so the digest can be neither reversed nor guessed, as for core.ApiToken) with its first
+    characters as `key_prefix`, so administrators can tell keys apart. A client bound to a jurisdiction may
+    file requests only there. Switch a client off (active) rather than deleting it."""
+
+    KEY_PREFIX = "o311_"
+
+    name = models.CharField(_("客户端名称"), max_length=100)
+    key_prefix = models.CharField(_("密钥开头"), max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    active = models.BooleanField(_("启用"), default=True)
+    jurisdiction = models.ForeignKey(
+        "orgs.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        limit_choices_to={"kind": "region"}, verbose_name=_("限定辖区"),
+        help_text=_("留空则可向本接口服务的所有辖区提交；选定后只能提交该地区（含下级地区）的诉求。"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("Open311 客户端")
+        verbose_name_plural = _("Open311 客户端")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def digest(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    def new_key(self) -> str:
+        """Give the client a fresh key (the old one stops working once saved) and return it: the only moment
+        the key exists in clear. The caller shows it to the administrator and saves the client."""
+        key = self.KEY_PREFIX + secrets.token_urlsafe(32)
+        self.key_hash, self.key_prefix = self.digest(key), key[:12]
+        return key
+
+    @classmethod
+    def holding(cls, key: str) -> Open311Client | None:
+        """The client whose key this is, active or not; None for a key never issued (or replaced)."""
+        if not key.startswith(cls.KEY_PREFIX) or len(key) > 100:
+            return None
+        return cls.objects.select_related("jurisdiction").filter(key_hash=cls.digest(key)).first()

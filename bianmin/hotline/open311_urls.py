@@ -1,5 +1,5 @@
 """Open311 GeoReport v2 endpoints (mounted at /open311/v2/). The format is part of each address
-(`services.json`); open311.endpoint refuses any format but json with an Open311 error."""
+(`services.json`, `services.xml`); open311.endpoint refuses any other format with an Open311 error."""
 from django.urls import re_path
 
 from . import open311

@@ -261,12 +261,18 @@ def _home_region(category: DispatchCategory) -> Unit:
 
 
 @transaction.atomic
-def receive_public(data: dict, *, via: str) -> WorkOrder:
+def receive_public(data: dict, *, via: str, client: str = "", located: tuple | None = None,
+                   email: str = "") -> WorkOrder:
     """A request the public filed itself (Open311 now, the portal later): channel web, no agent. It waits,
-    received, for the hotline's dispatchers, who are told at once."""
+    received, for the hotline's dispatchers, who are told at once. `client` names the application that filed
+    it (kept in the history); `located` (latitude, longitude) and `email` arrive already checked by the
+    channel's own boundary (open311), which knows the parameter names to report."""
     data = _object(data, "请求内容", "The body", "body")
     fields = _intake({**data, "channel": Channel.WEB}, public=True)
-    order = _create(public_intake_account(), None, fields, _home_region(fields["category"]), (), {"via": via})
+    fields["latitude"], fields["longitude"] = located or (None, None)
+    fields["caller_email"] = email
+    event = {"via": via, **({"client": client} if client else {})}
+    order = _create(public_intake_account(), None, fields, _home_region(fields["category"]), (), event)
     notify(access.dispatchers(order), f"网上新诉求 {order.number}（{order.category.name}），请及时派单。",
            order_link(order))
     return order
