@@ -9,7 +9,7 @@ from django.db import transaction
 
 from bianmin.core import timeutil
 from bianmin.ratings.models import Level, Rating
-from bianmin.rectification.services import exclude_rating
+from bianmin.ratings import services as rating_services
 from bianmin.stats import months, rollup
 from bianmin.stats.models import DailyRollup, MonthlyRollup
 
@@ -39,7 +39,7 @@ def test_monthly_rows_equal_the_daily_rows_added_up_through_sweeps_and_exclusion
     rollup.sweep()
     assert stored_monthly() == expected_monthly()
     for rating in rng.sample(list(Rating.objects.filter(excluded=False)), 8):
-        exclude_rating(rating, "经审核认定为恶意差评")
+        rating_services.exclude(rating, "经审核认定为恶意差评")
     rollup.sweep()  # the recount replaces the dirty days, and with them their months
     assert stored_monthly() == expected_monthly()
     assert len({day for day, *_ in stored_monthly()}) >= 3
@@ -62,7 +62,7 @@ def test_months_kept_up_day_by_day_equal_months_recomputed_whole(world, recount_
                        staff=world.clerk_a.staff if rng.random() < 0.5 else None)
         rollup.sweep()
     for rating in rng.sample(list(Rating.objects.filter(excluded=False)), 5):
-        exclude_rating(rating, "经审核认定为恶意差评")
+        rating_services.exclude(rating, "经审核认定为恶意差评")
     rollup.sweep()
     kept_up = _every_monthly_row()
     with transaction.atomic():

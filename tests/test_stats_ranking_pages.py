@@ -129,7 +129,7 @@ def _rated_window_day(world, day: dt.date, good: int, bad: int):
 
 
 def test_a_league_is_computed_once_until_a_day_of_its_period_changes(world, settings, django_assert_num_queries):
-    from bianmin.rectification.services import exclude_rating
+    from bianmin.ratings import services as rating_services
     from bianmin.stats import rollup
 
     settings.BIANMIN = {**settings.BIANMIN, "STATS_RECOUNT_SECONDS": 0}  # every sweep looks for exclusions
@@ -146,7 +146,7 @@ def test_a_league_is_computed_once_until_a_day_of_its_period_changes(world, sett
     rollup.sweep()
     with django_assert_num_queries(1):
         ranking.league_page(target, "window", *october, limit=10)
-    exclude_rating(ratings[-1], "经审核认定为恶意差评")  # inside it: the next sweep replaces the day
+    rating_services.exclude(ratings[-1], "经审核认定为恶意差评")  # inside it: the next sweep replaces the day
     rollup.sweep()
     after = ranking.league_page(target, "window", *october, limit=10)
     assert (after.entries[0]["ratings"], after.entries[0]["bad"]) == (9, 1)

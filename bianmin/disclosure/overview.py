@@ -12,7 +12,7 @@ from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 
 from bianmin.core.rates import Rate
-from bianmin.ratings.models import Level
+from bianmin.ratings.models import good_in
 from bianmin.stats import metrics, months
 from bianmin.stats.models import Dimension
 
@@ -22,7 +22,7 @@ FIELDS = ["ratings", *metrics.LEVEL_FIELDS]
 
 
 def figures_of(counts: dict) -> dict:
-    good = counts[Level.VERY_SATISFIED] + counts[Level.SATISFIED]
+    good = good_in(counts)
     rate = Rate(good, counts["ratings"])
     index = metrics.satisfaction_index(counts)
     return {"ratings": counts["ratings"], "good_rate": rate.value, "good_rate_display": rate.percent,

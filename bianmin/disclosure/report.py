@@ -16,7 +16,7 @@ from bianmin.core import timeutil
 from bianmin.core.errors import NotFound
 from bianmin.core.rates import Rate
 from bianmin.orgs.models import Site, Unit
-from bianmin.ratings.models import Level
+from bianmin.ratings.models import good_in
 from bianmin.stats import metrics
 from bianmin.stats.metrics import Target
 
@@ -72,7 +72,7 @@ def trend(target: Target, months: list[periods.Period]) -> list[dict]:
     result = []
     for month in months:
         counts = metrics.rating_counts(target, month.date_from, month.date_to)
-        good = counts[Level.VERY_SATISFIED] + counts[Level.SATISFIED]
+        good = good_in(counts)
         good_rate, bad_rate = Rate(good, counts["ratings"]), Rate(counts["bad"], counts["ratings"])
         index = metrics.satisfaction_index(counts)
         result.append({"month": month.key, "from": month.date_from.isoformat(), "to": month.date_to.isoformat(),

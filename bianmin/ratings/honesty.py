@@ -22,8 +22,8 @@ ON_SITE = (Channel.WINDOW_DEVICE, Channel.HALL_TABLET)
 
 def _burst(field: str, value, at: dt.datetime, seconds: int, limit: int) -> list[int]:
     """Ids of the ratings sharing `field` in the `seconds` before `at`, if there are more than `limit`."""
-    ids = list(Rating.objects.filter(**{field: value}, is_default=False,
-                                     created_at__gt=at - dt.timedelta(seconds=seconds), created_at__lte=at)
+    ids = list(Rating.objects.by_people().filter(**{field: value}, created_at__gt=at - dt.timedelta(seconds=seconds),
+                                                 created_at__lte=at)
                .values_list("id", flat=True)[: limit + 50])
     return ids if len(ids) > limit else []
 

@@ -65,6 +65,53 @@ class Answer(models.TextChoices):
 SUGGESTION_KEY = "suggestion"  # 有何改进意见: free text beside the four questions
 
 
+# ---------------------------------------------------------------- which ratings count (SPEC §5, §6, §9)
+# The one definition, as Q expressions so that the queryset methods below and the SQL rollups
+# (stats/rollup.py, INSERT … SELECT) share it; Rating.counts_in_statistics says the same of one row.
+# First ratings are split into exactly one of three buckets: counted, default good, excluded.
+#
+# A first rating: any channel and stage but a follow-up (追评), which answers a ticket and is never a
+# second opinion on the same service.
+FIRST_Q = ~Q(stage=Stage.FOLLOWUP)
+# Counted in every figure: a first rating that is neither a default good rating (written by the system for
+# an unrated case, never an opinion) nor excluded (误评/恶意差评 approved, or an appeal upheld).
+COUNTED_Q = FIRST_Q & Q(excluded=False, is_default=False)
+GOOD_Q = COUNTED_Q & Q(level__in=sorted(GOOD_LEVELS))
+# `is_bad` is the indexed copy of "level in BAD_LEVELS" (Rating.save, and a database check constraint).
+BAD_Q = COUNTED_Q & Q(is_bad=True)
+# Reported apart, never in the counts above: default good ratings, and excluded ones (an excluded default
+# rating is simply excluded).
+DEFAULT_GOOD_Q = FIRST_Q & Q(excluded=False, is_default=True)
+EXCLUDED_Q = FIRST_Q & Q(excluded=True)
+# Given by a person, counted or not (every rating but a default one): what the honesty checks look at, since
+# a burst of ratings stays a burst when some of them are excluded later.
+BY_PEOPLE_Q = Q(is_default=False)
+
+
+def good_in(counts) -> int:
+    """Good ratings among per-level counts (a rollup row or a sum of rows, keyed by level code)."""
+    return sum(counts.get(level.value) or 0 for level in GOOD_LEVELS)
+
+
+class RatingQuerySet(models.QuerySet):
+    def first_ratings(self):
+        return self.filter(FIRST_Q)
+
+    def counted(self):
+        return self.filter(COUNTED_Q)
+
+    def good(self):
+        """Counted good ratings (非常满意, 满意)."""
+        return self.filter(GOOD_Q)
+
+    def bad(self):
+        """Counted bad ratings (差评: 不满意, 非常不满意)."""
+        return self.filter(BAD_Q)
+
+    def by_people(self):
+        return self.filter(BY_PEOPLE_Q)
+
+
 class Rating(models.Model):
     level = models.CharField(_("评价等级"), max_length=20, choices=Level.choices)
     is_bad = models.BooleanField(_("差评"), default=False, db_index=True)
@@ -113,11 +160,18 @@ class Rating(models.Model):
     # The honesty checks have looked at this rating (the worker sweeps rows where this is false).
     checked = models.BooleanField(default=False, editable=False)
 
+    objects = RatingQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("评价")
         verbose_name_plural = _("评价")
         constraints = [
+            # is_bad is the indexed copy of the level's badness (BAD_Q filters on it): never out of step,
+            # whatever writes the row (save(), bulk_create, an UPDATE).
+            models.CheckConstraint(condition=Q(is_bad=True, level__in=sorted(BAD_LEVELS))
+                                   | (Q(is_bad=False) & ~Q(level__in=sorted(BAD_LEVELS))),
+                                   name="is_bad_follows_level"),
             # 一次一评: one rating per case and stage, enforced by the database itself.
             models.UniqueConstraint(fields=["case", "stage"], condition=Q(case__isnull=False),
                                     name="one_rating_per_case_stage"),
@@ -134,9 +188,40 @@ class Rating(models.Model):
         self.is_bad = self.level in BAD_LEVELS
         super().save(*args, **kwargs)
 
+    # The instance side of COUNTED_Q, GOOD_Q and BAD_Q (tests/test_ratings_counted_definition.py keeps them equal).
     @property
     def counts_in_statistics(self) -> bool:
-        return not (self.is_default or self.excluded)
+        return self.stage != Stage.FOLLOWUP and not (self.is_default or self.excluded)
+
+    @property
+    def counts_as_good(self) -> bool:
+        return self.counts_in_statistics and self.level in GOOD_LEVELS
+
+    @property
+    def counts_as_bad(self) -> bool:
+        return self.counts_in_statistics and self.level in BAD_LEVELS
+
+
+class RatingExclusion(models.Model):
+    """One change of whether a rating counts: excluded (an approved 误评/恶意差评 finding, an upheld appeal) or
+    included again, by whom and why; written only by ratings.services.exclude / include, in the transaction
+    that changes the rating. The rows double as the statistics' queue (DESIGN rule 2): the rollup sweep
+    recomputes the days this rating is counted on and sets `recounted` (stats/rollup.sweep_exclusions), so
+    figures follow at the next sweep instead of waiting for the periodic recount."""
+
+    rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="exclusions", verbose_name=_("评价"))
+    excluded = models.BooleanField(_("不计入统计"))  # the rating's state after this change
+    reason = models.CharField(_("理由"), max_length=200)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                           related_name="+", verbose_name=_("操作人"))
+    at = models.DateTimeField(_("时间"))
+    recounted = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("不计入统计记录")
+        verbose_name_plural = _("不计入统计记录")
+        indexes = [models.Index(fields=["recounted", "id"], name="rating_exclusion_queue")]
 
 
 class FlagKind(models.TextChoices):

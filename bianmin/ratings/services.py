@@ -24,7 +24,18 @@ from bianmin.core.inputs import text
 from bianmin.orgs.roles import Action as Perm
 
 from . import eligibility, hooks, tokens
-from .models import SUGGESTION_KEY, Answer, Channel, Device, Level, Question, Rating, RatingFlag, Stage
+from .models import (
+    SUGGESTION_KEY,
+    Answer,
+    Channel,
+    Device,
+    Level,
+    Question,
+    Rating,
+    RatingExclusion,
+    RatingFlag,
+    Stage,
+)
 
 logger = logging.getLogger(__name__)
 MAX_COMMENT = 1000
@@ -376,3 +387,37 @@ def review_flag(actor, flag: RatingFlag, note) -> RatingFlag:
         raise Conflict("该异常已核查过。", "This flag has already been reviewed.", code="already_reviewed")
     flag.refresh_from_db()
     return flag
+
+
+# ---------------------------------------------------------------- counting in statistics
+
+MAX_EXCLUSION_REASON = 200
+
+
+def exclude(rating: Rating, reason: str, by=None) -> bool:
+    """Take a rating out of every statistic (SPEC §6: an approved 误评/恶意差评 finding, an upheld appeal). The
+    rating is kept and shown, marked with the reason; the change is recorded with who made it, and that record
+    queues the rating's rollup days for the next statistics sweep. The caller has checked the right to decide
+    (rectification.services). Returns False when the rating was already excluded (nothing changes)."""
+    return _set_excluded(rating, True, reason, by)
+
+
+def include(rating: Rating, reason: str, by=None) -> bool:
+    """Count an excluded rating again (a wrong exclusion corrected): the reverse of `exclude`, recorded and
+    recounted the same way. Returns False when the rating was counted already."""
+    return _set_excluded(rating, False, reason, by)
+
+
+def _set_excluded(rating: Rating, excluded: bool, reason: str, by) -> bool:
+    reason = (reason or "")[:MAX_EXCLUSION_REASON]
+    with transaction.atomic():
+        # Conditional: of two deciders at once, one changes the rating and writes the one record.
+        changed = Rating.objects.filter(pk=rating.pk, excluded=not excluded).update(
+            excluded=excluded, excluded_reason=reason if excluded else "")
+        if changed:
+            RatingExclusion.objects.create(rating_id=rating.pk, excluded=excluded, reason=reason, by=by,
+                                           at=timeutil.now())
+    rating.excluded = excluded
+    if changed:
+        rating.excluded_reason = reason if excluded else ""
+    return bool(changed)

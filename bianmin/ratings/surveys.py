@@ -1,8 +1,8 @@
 """监督查评: supervisors draw a random sample of raters for return-visit surveys (SPEC §5).
 
 The population of a survey is every real-name rater with a phone who rated a service of the unit's
-subtree in the period (local dates, both ends included), leaving out excluded ratings and default
-good ratings; each phone counts once, through its earliest rating in the period. The sample is
+subtree in the period (local dates, both ends included) through a rating that counts
+(Rating.objects.counted(): no follow-ups, no excluded or default good ratings); each phone counts once, through its earliest rating in the period. The sample is
 `ceil(rate × population)` raters drawn with `random.Random(seed)` from the population ordered by
 rating id, and the seed is stored: the same seed over the same data draws the same sample, so anyone
 can check that a sample was not hand-picked.
@@ -92,8 +92,8 @@ def population(unit: Unit, period_start: dt.date, period_end: dt.date) -> list[i
     """Ids of the ratings that stand for the eligible raters: one per phone (its earliest rating in
     the period), in id order."""
     since, until = _local_bounds(period_start, period_end)
-    rows = (Rating.objects.filter(unit_path__startswith=unit.path, created_at__gte=since, created_at__lt=until,
-                                  real_name=True, excluded=False, is_default=False)
+    rows = (Rating.objects.counted().filter(unit_path__startswith=unit.path, created_at__gte=since,
+                                            created_at__lt=until, real_name=True)
             .exclude(rater_phone="").order_by("created_at", "id").values_list("id", "rater_phone"))
     first: dict[str, int] = {}
     for rating_id, phone in rows.iterator(chunk_size=5000):

@@ -13,7 +13,7 @@ from bianmin.core import throttle
 from bianmin.core.errors import DomainError
 
 from . import eligibility, hooks, services
-from .models import Answer, Channel, Level, Question, Rating
+from .models import BAD_LEVELS, Answer, Channel, Level, Question, Rating
 
 FACES = {  # mouth curvature of the drawn face per level: positive smiles
     Level.VERY_SATISFIED: 9, Level.SATISFIED: 5, Level.BASIC: 0, Level.DISSATISFIED: -5, Level.VERY_DISSATISFIED: -9,
@@ -28,8 +28,7 @@ def _channel(request) -> str:
 
 
 def _levels():
-    return [{"value": value, "label": label, "curve": FACES[value], "bad": value in (Level.DISSATISFIED,
-                                                                                   Level.VERY_DISSATISFIED)}
+    return [{"value": value, "label": label, "curve": FACES[value], "bad": value in BAD_LEVELS}
             for value, label in Level.choices]
 
 

@@ -133,9 +133,8 @@ def my_ratings(request):
     ratings = (Rating.objects.filter(staff=staff).select_related("item", "window", "site", "case")
                .prefetch_related("flags").order_by("-created_at", "-id"))
     page = Paginator(ratings, PAGE_SIZE).get_page(request.GET.get("page"))
-    counted = ratings.filter(is_default=False, excluded=False)
     return render(request, "ratings/staff/mine.html", {
-        "page": page, "staff": staff, "total": counted.count(), "bad": counted.filter(is_bad=True).count(),
+        "page": page, "staff": staff, "total": ratings.counted().count(), "bad": ratings.bad().count(),
     })
 
 

@@ -42,8 +42,8 @@ WHAT = {"verify_clock": "回访核实超期", "rectify_clock": "整改反馈超�
 
 def open_tickets_for_new_bad_ratings() -> int:
     opened = 0
-    missing = (Rating.objects.filter(is_bad=True, excluded=False, is_default=False, ticket__isnull=True)
-               .exclude(stage="followup").order_by("id").values_list("id", flat=True)[:BATCH])
+    missing = (Rating.objects.bad().filter(ticket__isnull=True).order_by("id")
+               .values_list("id", flat=True)[:BATCH])
     for rating in Rating.objects.filter(pk__in=list(missing)):
         try:
             ticket = services.open_for_rating(rating)

@@ -26,6 +26,7 @@ from bianmin.orgs.models import Membership, Unit
 from bianmin.orgs.roles import Action as Perm
 from bianmin.orgs.roles import Role
 from bianmin.orgs.scoping import memberships_for
+from bianmin.ratings import services as rating_services
 from bianmin.ratings.models import Rating
 
 from . import states
@@ -165,7 +166,7 @@ def _open(*, source: str, unit: Unit, site, assignee, real_name: bool, since: dt
 
 def open_for_rating(rating: Rating) -> Ticket | None:
     """Open the ticket of a bad rating (idempotent: the second call finds the first ticket)."""
-    if not rating.is_bad or rating.excluded or rating.is_default or rating.stage == "followup":
+    if not rating.counts_as_bad:
         return None
     existing = Ticket.objects.filter(rating=rating).first()
     if existing:
@@ -343,7 +344,7 @@ def _approve_exclusion(ticket: Ticket, actor, data: dict) -> Ticket:
     before = ticket.status
     ticket.status, ticket.resolved_at, ticket.exclusion_approved_by = target, timeutil.now(), actor
     ticket.save(update_fields=["status", "resolved_at", "exclusion_approved_by"])
-    exclude_rating(ticket.rating, "误评/恶意差评（经审核）")
+    rating_services.exclude(ticket.rating, "误评/恶意差评（经审核）", by=actor)
     _record(ticket, Action.APPROVE_EXCLUSION, actor, before, note)
     # The management agency (the supervisors over this unit) is told that a rating left the statistics.
     notify(_users_with(Role.SUPERVISOR, ticket), f"评价 #{ticket.rating_id} 经审核认定为误评/恶意差评，已不计入统计。",
@@ -422,12 +423,6 @@ HANDLERS = {
 
 
 # ---------------------------------------------------------------- follow-up rating, escalation (system)
-
-def exclude_rating(rating: Rating, reason: str) -> None:
-    """Take a rating out of every statistic (kept and visible, marked with the reason)."""
-    Rating.objects.filter(pk=rating.pk).update(excluded=True, excluded_reason=reason[:200])
-    rating.excluded, rating.excluded_reason = True, reason[:200]
-
 
 def followup_received(ticket_id: int, followup: Rating) -> Ticket:
     """The rater's one follow-up (追评): a good one closes the ticket, a bad one reopens and escalates it."""
@@ -552,7 +547,7 @@ def decide_appeal(actor, appeal_id: int, *, decision, reason) -> Appeal:
         appeal.save(update_fields=["status", "decided_by", "decision_reason", "decided_at"])
         clocks.stop(appeal.clock, now)
         if decision == Appeal.Status.UPHELD:
-            exclude_rating(appeal.rating, f"申诉成立：{reason}"[:200])
+            rating_services.exclude(appeal.rating, f"申诉成立：{reason}", by=actor)
         ticket = Ticket.objects.filter(rating=appeal.rating).first()
         if ticket:
             _record(ticket, "appeal", actor, ticket.status,

@@ -8,6 +8,7 @@ from django.db.models import F, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from bianmin.orgs.models import Site, Unit
+from bianmin.ratings.models import good_in
 
 from . import months
 from .metrics import LEVEL_FIELDS, Target, satisfaction_index
@@ -20,7 +21,7 @@ MONTHLY_AFTER_DAYS = 62  # longer periods are shown month by month
 
 def _figures(counts: dict) -> dict:
     ratings = counts["ratings"] or 0
-    good = (counts["very_satisfied"] or 0) + (counts["satisfied"] or 0)
+    good = good_in(counts)
     return {"ratings": ratings, "good": good, "bad": counts["bad"] or 0,
             "good_rate": round(good / ratings, 4) if ratings else None,
             "satisfaction_index": satisfaction_index({f: counts[f] or 0 for f in LEVEL_FIELDS}),

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from bianmin.catalog.models import Item
 from bianmin.core.masking import mask_name, mask_phone, mask_text
 from bianmin.hotline.models import WorkOrder
-from bianmin.ratings.models import BAD_LEVELS, SUGGESTION_KEY, Comment, Rating, Stage
+from bianmin.ratings.models import BAD_LEVELS, SUGGESTION_KEY, Comment, Rating
 
 from .metrics import Target
 
@@ -97,7 +97,7 @@ def _containing(fields: tuple[str, ...], words: tuple[str, ...]) -> Q:
 # ---------------------------------------------------------------- bad reviews
 
 def _ratings(target: Target, date_from, date_to, since, words) -> QuerySet:
-    qs = (Rating.objects.filter(is_bad=True, excluded=False, is_default=False).exclude(stage=Stage.FOLLOWUP)
+    qs = (Rating.objects.bad()
           .filter(~Q(comment="") | Q(answers__has_key=SUGGESTION_KEY)))
     qs = qs.filter(site=target.site) if target.site else qs.filter(unit_path__startswith=target.unit.path)
     if words:

@@ -20,7 +20,7 @@ from bianmin.core.rates import Rate
 from bianmin.hotline import figures as hotline_figures
 from bianmin.hotline.models import WorkOrder
 from bianmin.orgs.models import Site, Unit
-from bianmin.ratings.models import LEVEL_SCORES, Level
+from bianmin.ratings.models import LEVEL_SCORES, Level, good_in
 from bianmin.rectification import figures as rectification_figures
 from bianmin.rectification.models import Appeal, Ticket
 
@@ -158,7 +158,7 @@ def compression(cases: dict[str, int]) -> float | None:
 def summary(target: Target, date_from: dt.date, date_to: dt.date) -> Summary:
     counts = rating_counts(target, date_from, date_to)
     cases = case_counts(target, date_from, date_to)
-    good = counts[Level.VERY_SATISFIED] + counts[Level.SATISFIED]
+    good = good_in(counts)
     figs = rectification_figures.compute(target.tickets(), target.appeals(), date_from, date_to)
     hotline = hotline_figures.compute(target.work_orders(), None, date_from, date_to)
     completed = cases["completed"]

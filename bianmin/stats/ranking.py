@@ -15,9 +15,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.orgs.models import Site, Staff, Unit, Window
+from bianmin.ratings.models import GOOD_LEVELS, good_in
 
 from . import months, stamps
-from .metrics import Target, satisfaction_index
+from .metrics import LEVEL_FIELDS, Target, satisfaction_index
 from .models import DailyRollup, Dimension
 
 Z = 1.96  # 95 % two-sided
@@ -58,7 +59,9 @@ NAMES = {Dimension.SITE: _plain_names(Site), Dimension.WINDOW: _window_names, Di
          Dimension.DEPARTMENT: _plain_names(Unit)}
 DEFINITION = _("排名依据：好评率的 95% 置信下限（Wilson 下限），评价数少的单位不会因偶然的全部好评而排在前面；"
                "同分时评价数多者在前。")
-COUNTED = ["ratings", "bad", "very_satisfied", "satisfied", "basic", "dissatisfied", "very_dissatisfied"]
+COUNTED = ["ratings", "bad", *LEVEL_FIELDS]
+# The good ratings of a summed row in SQL: its columns of the good levels (ratings.models.GOOD_LEVELS).
+GOOD_SQL = " + ".join(sorted(level.value for level in GOOD_LEVELS))
 
 
 def wilson_lower(good: int, total: int, z: float = Z) -> float | None:
@@ -96,7 +99,7 @@ def _ranked_sql(sums_sql: str, where: str) -> str:
     counted = ", ".join(COUNTED)
     return (f"WITH sums AS ({sums_sql}), "
             f"scored AS (SELECT {counted}, CAST(key AS BIGINT) AS id, {WILSON_SQL} AS wl FROM "
-            f"(SELECT sums.*, CAST(very_satisfied + satisfied AS DOUBLE PRECISION) / ratings AS p, "
+            f"(SELECT sums.*, CAST({GOOD_SQL} AS DOUBLE PRECISION) / ratings AS p, "
             f"CAST(ratings AS DOUBLE PRECISION) AS n FROM sums WHERE ratings > 0) counted), "
             f"ranked AS (SELECT scored.*, ROW_NUMBER() OVER (ORDER BY wl DESC, ratings DESC, id) AS rank "
             f"FROM scored) "
@@ -107,7 +110,7 @@ def _ranked_sql(sums_sql: str, where: str) -> str:
 def _entry(row: tuple) -> dict:
     pk, rank, *numbers = row
     s = dict(zip(COUNTED, numbers))
-    good = s["very_satisfied"] + s["satisfied"]
+    good = good_in(s)
     return {"id": pk, "rank": rank, "ratings": s["ratings"], "good": good, "bad": s["bad"],
             "good_rate": round(good / s["ratings"], 4), "wilson_lower": wilson_lower(good, s["ratings"]),
             "satisfaction_index": satisfaction_index(s)}

@@ -4,15 +4,18 @@ and the on-demand rebuild.
 Correctness comes from one rule: a day is always recomputed whole from the raw ratings and its rows
 replaced in one transaction, together with the monthly rows of its month, so running anything twice gives
 the same rows (idempotent). The rows are computed by the database (INSERT … SELECT … GROUP BY), never
-ratings one by one in Python. Which days to
-recompute comes from two sources:
+ratings one by one in Python; what each count takes is the ratings app's one definition of a rating that
+counts (ratings.models.COUNTED_Q and its siblings), the same Q objects Rating.objects.counted() filters on.
+Which days to recompute comes from three sources:
 
 1. ratings with an id above the watermark (StatsCursor.last_rating_id) — new ratings, cheap;
-2. a periodic recount: one GROUP BY over the last BIANMIN["STATS_RECOUNT_DAYS"] days comparing, per day, the
-   number of ratings and of excluded ratings in the raw table with the rollup. This catches ratings
-   excluded later (rectification.services.exclude_rating uses QuerySet.update, so no signal fires) and
-   ratings whose ids were handed out before the watermark moved but committed after it (PostgreSQL
-   assigns ids before commit), without touching the code that excludes.
+2. ratings excluded (or included again) since the last sweep: ratings.services.exclude records each change
+   in RatingExclusion, and those rows are the queue of days to recount (sweep_exclusions), so figures
+   follow an upheld appeal at the very next sweep, however old the rating;
+3. a periodic recount, the safety net: one GROUP BY over the last BIANMIN["STATS_RECOUNT_DAYS"] days
+   comparing, per day, the number of ratings and of excluded ratings in the raw table with the rollup. This
+   catches ratings whose ids were handed out before the watermark moved but committed after it (PostgreSQL
+   assigns ids before commit) and any change made behind the services' back.
 
 Every write holds the lock on the one StatsCursor row, so two workers (or a worker and a rebuild)
 never replace the same day at once; on SQLite the IMMEDIATE transactions serialise them anyway.
@@ -29,11 +32,11 @@ from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
 from bianmin.core import timeutil
-from bianmin.ratings.models import BAD_LEVELS, Level, Rating
+from bianmin.ratings.models import BAD_Q, COUNTED_Q, DEFAULT_GOOD_Q, EXCLUDED_Q, Level, Rating, RatingExclusion
 
 from . import case_rollup, months, sources, stamps
 from .models import DailyRollup, Dimension, StatsCursor
-from .sources import counted_ratings
+from .sources import first_ratings
 
 BATCH = 5000  # new ratings per sweep transaction
 DAYS_PER_CHUNK = 31  # days recomputed per transaction by the recount
@@ -46,16 +49,16 @@ KEY_FIELDS = {
 COUNT_FIELDS = months.COUNT_FIELDS
 
 
-LIVE = Q(excluded=False, is_default=False)
-# How each count is taken from the raw ratings. Excluded first: an excluded default rating is simply
-# excluded. Neither excluded nor default good ratings enter the level counts.
+# How each count is taken from the raw first ratings: the ratings app's definitions, nothing of our own
+# (tests/test_ratings_counted_rollup.py checks that the rows agree with Rating.objects.counted() & co.).
+# Neither excluded nor default good ratings enter the level counts.
 COUNT_FILTERS = {
-    "ratings": LIVE,
-    **{level: LIVE & Q(level=level) for level in Level.values},
-    "bad": LIVE & Q(level__in=BAD_LEVELS),
-    "real_name_bad": LIVE & Q(level__in=BAD_LEVELS, real_name=True),
-    "default_good": Q(excluded=False, is_default=True),
-    "excluded": Q(excluded=True),
+    "ratings": COUNTED_Q,
+    **{level: COUNTED_Q & Q(level=level) for level in Level.values},
+    "bad": BAD_Q,
+    "real_name_bad": BAD_Q & Q(real_name=True),
+    "default_good": DEFAULT_GOOD_Q,
+    "excluded": EXCLUDED_Q,
 }
 
 
@@ -63,7 +66,7 @@ def write_days(days: list[dt.date]) -> int:
     """Compute and insert the rows of the given local days (after their old rows were deleted). The
     dimensions are written by INSERT … SELECT … GROUP BY in the database; region rows are derived from the
     channel rows (every rating has a channel, so they see every rating once), a few per unit and day."""
-    base = (counted_ratings().filter(sources.local_days("created_at", days)).order_by()
+    base = (first_ratings().filter(sources.local_days("created_at", days)).order_by()
             .annotate(r_day=TruncDate("created_at"), r_site=Coalesce("site_id", 0, output_field=BigIntegerField())))
     written = 0
     for dimension, field in KEY_FIELDS.items():
@@ -132,7 +135,7 @@ def sweep_completed_cases(skip: set[dt.date] = frozenset()) -> int:
         now = timeutil.now()
         if cursor.last_case_sweep_at is None:
             # First sweep on a database that never had case rollups: everything.
-            days = case_rollup.completed_since(dt.datetime.min.replace(tzinfo=dt.timezone.utc))
+            days = case_rollup.completed_since(dt.datetime.min.replace(tzinfo=dt.UTC))
         else:
             days = case_rollup.completed_since(cursor.last_case_sweep_at - CASE_MARGIN)
         for chunk in _chunks(sorted(days - skip)):
@@ -149,18 +152,45 @@ def _chunks(days: list[dt.date]) -> Iterable[list[dt.date]]:
 
 def dirty_days(since: dt.date) -> list[dt.date]:
     """Days from `since` on whose raw totals or excluded counts differ from the rollup's (two GROUP BYs)."""
-    raw = {r["day"]: (r["total"], r["exc"]) for r in counted_ratings().filter(created_at__date__gte=since)
+    raw = {r["day"]: (r["total"], r["exc"]) for r in first_ratings().filter(created_at__date__gte=since)
            .annotate(day=TruncDate("created_at")).order_by().values("day")
-           .annotate(total=Count("id"), exc=Count("id", filter=Q(excluded=True)))}
+           .annotate(total=Count("id"), exc=Count("id", filter=EXCLUDED_Q))}
     rolled = {r["day"]: (r["total"], r["exc"]) for r in DailyRollup.objects.filter(
         dimension=Dimension.CHANNEL, day__gte=since).order_by().values("day")
         .annotate(total=Sum(F("ratings") + F("default_good") + F("excluded")), exc=Sum("excluded"))}
     return sorted(day for day in raw.keys() | rolled.keys() if raw.get(day) != rolled.get(day))
 
 
+def sweep_exclusions() -> int:
+    """Recompute the days of ratings excluded or included since the last sweep: for each RatingExclusion not
+    yet recounted, the rating's own day and its case's completion day (an exclusion changes whether the case
+    counts as rated). The rows are marked in the same transaction, under the cursor lock; a row committed
+    while this runs waits for the next sweep. Bounded batches, like sweep_new."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            _locked_cursor()
+            batch = list(RatingExclusion.objects.filter(recounted=False).order_by("pk")
+                         .values_list("pk", "rating__created_at", "rating__case_id")[:BATCH])
+            if not batch:
+                break
+            days = {timezone.localdate(created_at) for _, created_at, _ in batch}
+            case_days = case_rollup.completion_days_of(case_id for _, _, case_id in batch)
+            for chunk in _chunks(sorted(days)):
+                replace_days(chunk)
+            for chunk in _chunks(sorted(case_days)):
+                case_rollup.replace_days(chunk)
+            RatingExclusion.objects.filter(pk__in=[pk for pk, _, _ in batch]).update(recounted=True)
+            done += len(days) + len(case_days)
+        if len(batch) < BATCH:
+            break
+    return done
+
+
 def recount(force: bool = False) -> int:
-    """Repair days the watermark cannot see (later exclusions, late commits), at most every
-    STATS_RECOUNT_SECONDS seconds so a busy worker does not scan a year of ratings every sweep."""
+    """Repair days neither the watermark nor the exclusion queue can see (late commits, edits made behind the
+    services' back), at most every STATS_RECOUNT_SECONDS seconds so a busy worker does not scan a year of
+    ratings every sweep."""
     now = timeutil.now()
     interval = dt.timedelta(seconds=settings.BIANMIN["STATS_RECOUNT_SECONDS"])
     with transaction.atomic():
@@ -175,7 +205,7 @@ def recount(force: bool = False) -> int:
         case_days = set(case_rollup.dirty_days(since))
         if days:
             case_days |= case_rollup.completion_days_of(
-                counted_ratings().filter(created_at__date__in=days).values_list("case_id", flat=True))
+                first_ratings().filter(created_at__date__in=days).values_list("case_id", flat=True))
         for chunk in _chunks(sorted(case_days)):
             case_rollup.replace_days(chunk)
         cursor.last_recount_at = now
@@ -184,8 +214,8 @@ def recount(force: bool = False) -> int:
 
 
 def sweep() -> int:
-    """The worker job: new ratings first (what users wait for), then the periodic repair."""
-    return sweep_new() + recount()
+    """The worker job: new ratings first (what users wait for), then exclusions, then the periodic repair."""
+    return sweep_new() + sweep_exclusions() + recount()
 
 
 def rebuild(date_from: dt.date | None = None, date_to: dt.date | None = None) -> int:
@@ -194,7 +224,7 @@ def rebuild(date_from: dt.date | None = None, date_to: dt.date | None = None) ->
     max_id = Rating.objects.aggregate(m=Max("pk"))["m"] or 0
     rebuild_started = timeutil.now()
     if date_from is None or date_to is None:
-        raw = counted_ratings().aggregate(lo=Min("created_at"), hi=Max("created_at"))
+        raw = first_ratings().aggregate(lo=Min("created_at"), hi=Max("created_at"))
         rolled = DailyRollup.objects.aggregate(lo=Min("day"), hi=Max("day"))
         case_lo, case_hi = case_rollup.span()
         los = [d for d in (raw["lo"] and timezone.localdate(raw["lo"]), rolled["lo"], case_lo) if d]
@@ -219,8 +249,7 @@ def rebuild(date_from: dt.date | None = None, date_to: dt.date | None = None) ->
         # by the recount, so the sweep need not redo the whole history.
         with transaction.atomic():
             cursor = _locked_cursor()
-            if cursor.last_rating_id < max_id:
-                cursor.last_rating_id = max_id
+            cursor.last_rating_id = max(cursor.last_rating_id, max_id)
             if cursor.last_case_sweep_at is None:
                 cursor.last_case_sweep_at = rebuild_started
             cursor.save(update_fields=["last_rating_id", "last_case_sweep_at"])

@@ -12,13 +12,13 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from bianmin.cases.models import Case
-from bianmin.ratings.models import Rating, Stage
+from bianmin.ratings.models import Rating
 
 
-def counted_ratings():
-    """The ratings rollups are about: first ratings of any channel; follow-ups (追评) answer a ticket and
-    are never a second opinion on the same service."""
-    return Rating.objects.exclude(stage=Stage.FOLLOWUP)
+def first_ratings():
+    """The ratings rollups are about: first ratings of any channel (Rating.objects.first_ratings), each counted
+    in exactly one of the rollup's buckets — counted, default good or excluded (ratings.models.COUNTED_Q …)."""
+    return Rating.objects.first_ratings()
 
 
 def completed_cases():
@@ -27,7 +27,7 @@ def completed_cases():
 
 def has_counted_rating():
     """A case is "rated" (evaluation coverage) once it has a counted rating: not default good, not excluded."""
-    return Exists(counted_ratings().filter(case=OuterRef("pk"), excluded=False, is_default=False))
+    return Exists(Rating.objects.counted().filter(case=OuterRef("pk")))
 
 
 def unit_prefixes(path: str) -> Iterable[tuple[str, str]]:
