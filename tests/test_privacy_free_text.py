@@ -113,3 +113,19 @@ def test_staff_api_answers_mask_numbers_in_free_text(world, api_for):
         {"channel": "phone", "reached": True, "note": SECRET}), content_type="application/json")
     assert r.status_code == 200, r.content.decode()
     assert shows_masked(client.get(f"/api/v1/rectifications/{ticket.pk}").content.decode())
+
+
+@pytest.mark.django_db
+def test_rating_and_comment_api_answers_mask_numbers_in_free_text(world, api_for, client_for):
+    rating, _ = rating_services.submit_with_token(rating_services.rating_link(finished_case(world)).token,
+                                                  level="very_dissatisfied", comment=SECRET,
+                                                  answers={"suggestion": SECRET})
+    staff = api_for(world.supervisor)
+    detail = staff.get(f"/api/v1/ratings/{rating.pk}")
+    assert detail.status_code == 200 and shows_masked(detail.content.decode())
+    assert detail.json()["answers"]["suggestion"].startswith("请打电话139****4321")
+    assert shows_masked(staff.get("/api/v1/ratings").content.decode())
+    r = client_for().post("/api/v1/comments", data=json.dumps({"channel": "portal", "text": SECRET}),
+                          content_type="application/json")
+    assert r.status_code == 201, r.content.decode()
+    assert shows_masked(staff.get("/api/v1/comments").content.decode())

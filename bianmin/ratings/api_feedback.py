@@ -20,7 +20,7 @@ from pydantic import model_validator
 from bianmin.core import throttle
 from bianmin.core.auth import STAFF_AUTH, BearerAuth
 from bianmin.core.errors import NotFound, PermissionDenied
-from bianmin.core.masking import mask_name, mask_phone
+from bianmin.core.masking import mask_name, mask_phone, mask_text
 from bianmin.orgs.models import Unit
 from bianmin.orgs.roles import Action as Perm
 from bianmin.orgs.scoping import can
@@ -83,7 +83,7 @@ def comment_row(c) -> dict:
         "id": c.pk, "source": c.source, "is_complaint": c.is_complaint, "level": c.level,
         "target_unit_id": c.target_unit_id, "target_unit": c.target_unit.name if c.target_unit_id else None,
         "target_item_code": c.target_item.code if c.target_item_id else None,
-        "target_item": c.target_item.name if c.target_item_id else None, "text": c.text,
+        "target_item": c.target_item.name if c.target_item_id else None, "text": mask_text(c.text),
         "contact_name": mask_name(c.contact_name), "contact_phone": mask_phone(c.contact_phone),
         "entered_by": c.entered_by.get_username() if c.entered_by_id else None, "created_at": c.created_at,
     }
@@ -271,7 +271,7 @@ def visit_out(v: SurveyVisit) -> dict:
             "item": r.item.name if r.item_id else None, "site": r.site.name if r.site_id else None,
             "rater_name": mask_name(r.rater_name), "rater_phone": mask_phone(r.rater_phone), "status": v.status,
             "policy_awareness": v.policy_awareness, "convenience": v.convenience, "satisfaction": v.satisfaction,
-            "note": v.note, "visited_at": v.visited_at}
+            "note": mask_text(v.note), "visited_at": v.visited_at}
 
 
 def survey_row(s, sampled: int) -> dict:

@@ -5,7 +5,7 @@ import datetime as dt
 
 from ninja import Schema
 
-from bianmin.core.masking import mask_name, mask_phone
+from bianmin.core.masking import mask_name, mask_phone, mask_text
 
 from .models import Rating
 
@@ -52,12 +52,19 @@ def rating_row(r: Rating) -> dict:
         "staff_name": r.staff.name if r.staff_id else None,
         "window": f"{r.window.number} {r.window.name}" if r.window_id else None, "site_id": r.site_id,
         "real_name": r.real_name, "rater_name": mask_name(r.rater_name), "rater_phone": mask_phone(r.rater_phone),
-        "comment": r.comment, "flagged": r.flagged,
+        "comment": mask_text(r.comment), "flagged": r.flagged,
         "flags": [{"kind": f.kind, "detail": f.detail, "reviewed": f.reviewed_at is not None} for f in r.flags.all()],
         "excluded": r.excluded, "is_default": r.is_default, "created_at": r.created_at,
     }
 
 
+def masked_answers(answers: dict | None) -> dict | None:
+    """The questionnaire with its one free-text answer (the suggestion) masked like every free text."""
+    if not answers or not answers.get("suggestion"):
+        return answers
+    return {**answers, "suggestion": mask_text(answers["suggestion"])}
+
+
 def rating_detail(r: Rating) -> dict:
-    return {**rating_row(r), "answers": r.answers, "device_id": r.device_id,
+    return {**rating_row(r), "answers": masked_answers(r.answers), "device_id": r.device_id,
             "entered_by": r.entered_by.get_username() if r.entered_by_id else None, "department_id": r.department_id}
