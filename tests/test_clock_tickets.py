@@ -11,13 +11,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from bianmin.core.jobs import run_once
-from bianmin.ratings import hooks
 from bianmin.ratings import services as rating_services
 from bianmin.rectification import figures, followups, jobs
 from bianmin.rectification import services as s
 from bianmin.rectification.models import Appeal, Ticket
 
-from .ticket_helpers import bad_rating, ticket_of
+from .ticket_helpers import bad_rating, no_inline_ticket, ticket_of
 
 pytestmark = pytest.mark.django_db
 
@@ -162,10 +161,9 @@ def test_list_filter_counts_api_and_pages_agree(world, set_now, api_for, client_
 
 def test_a_ticket_opened_late_by_the_sweep_starts_at_the_rating(world, set_now, monkeypatch, client_for):
     set_now(dt.datetime(2026, 11, 20, 10))  # Friday; verification due Monday 23rd
-    monkeypatch.setattr(hooks, "after_store", [])  # the inline hook did not open the ticket
-    rating = bad_rating(world)
+    with no_inline_ticket():  # the inline receiver did not open the ticket
+        rating = bad_rating(world)
     assert not Ticket.objects.filter(rating=rating).exists()
-    monkeypatch.undo()
     set_now(dt.datetime(2026, 11, 24, 9))  # the sweep catches up two working days later
     assert jobs.open_tickets_for_new_bad_ratings() == 1
     ticket = ticket_of(rating)

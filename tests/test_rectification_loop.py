@@ -11,7 +11,7 @@ from bianmin.rectification import followups
 from bianmin.rectification.models import Ticket, TicketEvent
 
 from .rating_helpers import finished_case
-from .ticket_helpers import bad_rating, do, ticket_of
+from .ticket_helpers import bad_rating, do, no_inline_ticket, ticket_of
 
 pytestmark = pytest.mark.django_db
 
@@ -190,14 +190,9 @@ def test_complaint_entered_by_staff_opens_a_ticket_at_once_and_a_plain_comment_d
 
 def test_worker_opens_tickets_the_hook_missed(world):
     from bianmin.core.jobs import run_once
-    from bianmin.ratings import hooks
 
-    saved = list(hooks.after_store)
-    hooks.after_store.clear()
-    try:
+    with no_inline_ticket():
         rating = bad_rating(world)
-    finally:
-        hooks.after_store.extend(saved)
     assert not Ticket.objects.exists()
     run_once()
     assert ticket_of(rating).status == "assigned"

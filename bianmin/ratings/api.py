@@ -10,8 +10,8 @@ from ninja.responses import Status as HttpStatus
 from ninja.security import HttpBearer
 
 from bianmin.cases.selectors import get_case
-from bianmin.core.auth import STAFF_AUTH
 from bianmin.core import throttle
+from bianmin.core.auth import STAFF_AUTH
 from bianmin.core.errors import InvalidInput, NotFound, PermissionDenied, RateLimited
 from bianmin.core.privacy import log_unmask
 from bianmin.orgs.models import Window

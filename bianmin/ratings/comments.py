@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 
 from django.db.models import Q, QuerySet
 
@@ -27,6 +26,7 @@ from bianmin.orgs.models import Unit
 from bianmin.orgs.roles import Action as Perm
 from bianmin.orgs.scoping import NOTHING, can, memberships_for
 
+from . import events
 from .models import Comment, CommentSource, Level
 
 logger = logging.getLogger(__name__)
@@ -39,9 +39,6 @@ THROTTLE_PURPOSE = "comment"
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8}(-\d{1,6})?")
 
-# Called with each newly stored comment. The bad-review loop can register here to open a ticket for
-# a complaint (rectification.services.open_for_complaint). A failure is logged, never raised.
-after_store: list[Callable[[Comment], object]] = []
 
 
 class TooManyRequests(DomainError):
@@ -151,11 +148,7 @@ def add_comment(actor, *, source, text, target_unit: Unit | None = None, target_
         source=source, is_complaint=is_complaint, level=level, target_unit=target_unit, target_item=target_item,
         unit_path=path, text=body, contact_name=name, contact_phone=phone, entered_by=actor,
         created_at=timeutil.now())
-    for hook in after_store:
-        try:
-            hook(comment)
-        except Exception:  # the comment is stored; whoever registered the hook can sweep later
-            logger.exception("after-comment hook failed for comment %s", comment.pk)
+    events.send(events.comment_stored, Comment, comment=comment)  # e.g. a complaint opens a ticket (rectification)
     return comment
 
 

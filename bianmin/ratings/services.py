@@ -23,7 +23,7 @@ from bianmin.core.errors import Conflict, DomainError, InvalidInput, NotFound, P
 from bianmin.core.inputs import text
 from bianmin.orgs.roles import Action as Perm
 
-from . import eligibility, hooks, tokens
+from . import eligibility, events, tokens
 from .models import (
     SUGGESTION_KEY,
     Answer,
@@ -196,11 +196,7 @@ def store(rating: Rating) -> tuple[Rating, bool]:
             rating.save(force_insert=True)  # autocommit: one statement, durable when it returns
     except IntegrityError:
         return _stored_twin(rating), False
-    for hook in hooks.after_store:
-        try:
-            hook(rating)
-        except Exception:  # the rating is stored; the worker's sweep repeats what the hook missed
-            logger.exception("after-rating hook failed for rating %s", rating.pk)
+    events.send(events.rating_stored, Rating, rating=rating)  # a failing receiver is logged; the sweep catches up
     return rating, True
 
 
@@ -237,9 +233,9 @@ def submit_with_token(token: str, *, level, answers=None, comment=None, channel:
                            field="channel")
     key = _clean_key(idempotency_key)
     if claims.stage == Stage.FOLLOWUP:  # 追评: the token names a rectification ticket, not a case
-        if hooks.followup_submit is None:
+        if not events.followup_submit.available:
             raise Conflict("暂不支持追评。", "Follow-up ratings are not available.")
-        return hooks.followup_submit(claims, data, channel, key)
+        return events.followup_submit(claims, data, channel, key)
     case = case_for_rating(claims.case_id, fields=RATE_FIELDS)
     check_open(case, claims.stage, claims.expires_at)
     refuse_own_case(case, user)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from bianmin.core import throttle
 from bianmin.core.errors import DomainError
 
-from . import eligibility, hooks, services
+from . import eligibility, events, services
 from .models import BAD_LEVELS, Answer, Channel, Level, Question, Rating
 
 FACES = {  # mouth curvature of the drawn face per level: positive smiles
@@ -52,7 +52,7 @@ def _context(request, token: str, case, stage: str, **extra) -> dict:
 
 def _done(request, rating: Rating, case, already: bool):
     """The thank-you page; for a bad review it also shows what has happened to it since."""
-    progress = hooks.rater_progress(rating) if rating.is_bad and hooks.rater_progress else None
+    progress = events.rater_progress(rating) if rating.is_bad and events.rater_progress.available else None
     return render(request, "ratings/rate_done.html", {"rating": rating, "case": case, "already": already,
                                                       "progress": progress})
 

@@ -9,17 +9,22 @@ class RectificationConfig(AppConfig):
 
     def ready(self):
         from bianmin.core.jobs import register
-        from bianmin.ratings import comments, hooks
+        from bianmin.ratings import events
 
         from . import followups, jobs, rater_view, services
 
-        def open_ticket_if_bad(rating):
-            if rating.is_bad and rating.stage != "followup":
+        def open_ticket_if_bad(sender, rating, **kwargs):
+            if rating.counts_as_bad:
                 services.open_for_rating(rating)
 
-        hooks.after_store.append(open_ticket_if_bad)
-        comments.after_store.append(services.open_for_complaint)
-        hooks.followup_submit = followups.submit
-        hooks.rater_progress = rater_view.progress_for_rating
+        def open_ticket_for_complaint(sender, comment, **kwargs):
+            services.open_for_complaint(comment)
+
+        # Kept as attributes: a signal holds its receivers weakly, and these are local functions.
+        self.receivers = (open_ticket_if_bad, open_ticket_for_complaint)
+        events.rating_stored.connect(open_ticket_if_bad, dispatch_uid="rectification.open_ticket_if_bad")
+        events.comment_stored.connect(open_ticket_for_complaint, dispatch_uid="rectification.open_ticket_for_complaint")
+        events.followup_submit.provide(followups.submit)
+        events.rater_progress.provide(rater_view.progress_for_rating)
         register("rectification_tickets", jobs.open_tickets_for_new_bad_ratings)
         register("rectification_escalation", jobs.escalate_overdue)

@@ -1,0 +1,63 @@
+"""How other apps react to ratings and comments without the ratings app importing them (issue 14: explicit
+wiring instead of module-level lists that other apps fill in).
+
+- `rating_stored` and `comment_stored` are Django signals, sent once a new rating or comment is durable, with
+  `send_robust`: a receiver that fails is logged, never raised — the row is kept and the worker's sweep repeats
+  what the receiver missed (bianmin.rectification opens tickets for bad reviews and complaints this way).
+- `followup_submit` and `rater_progress` are answers only the bad-review loop can give (a 追评 through a ticket's
+  token; what happened to a bad review since). Each is a `Provider`: one function, provided once by the app that
+  owns the answer in its AppConfig.ready(), with a typed signature and a clear state when nobody provides it.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from django.dispatch import Signal
+
+logger = logging.getLogger("bianmin.ratings")
+
+# sender=Rating, rating=<the stored Rating>
+rating_stored = Signal()
+# sender=Comment, comment=<the stored Comment>
+comment_stored = Signal()
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Provider(Generic[F]):
+    """One function that answers a question for the ratings app, provided by the app that knows the answer."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._function: F | None = None
+
+    def provide(self, function: F) -> None:
+        if self._function is not None and self._function is not function:
+            raise RuntimeError(f"{self.name} is already provided by {self._function!r}")
+        self._function = function
+
+    @property
+    def available(self) -> bool:
+        return self._function is not None
+
+    def __call__(self, *args, **kwargs):
+        if self._function is None:
+            raise LookupError(f"nobody provides {self.name}")
+        return self._function(*args, **kwargs)
+
+
+# (claims, RatingInput, channel, idempotency_key) → (rating, created)
+followup_submit: Provider[Callable[..., tuple]] = Provider("followup_submit")
+# rating → dict for ratings/rate_done.html, or None when the bad review has no ticket
+rater_progress: Provider[Callable[..., dict | None]] = Provider("rater_progress")
+
+
+def send(signal: Signal, sender, **named) -> None:
+    """Send `signal`; a receiver's failure is logged with the row it was about, never raised."""
+    for receiver, outcome in signal.send_robust(sender=sender, **named):
+        if isinstance(outcome, Exception):
+            row = next(iter(named.values()), None)
+            logger.error("%s receiver %s failed for %s %s", sender.__name__, getattr(receiver, "__qualname__", receiver),
+                         type(row).__name__, getattr(row, "pk", None), exc_info=outcome)
