@@ -146,7 +146,7 @@ def evaluate(cal: WorkCalendar, facts: ClockFacts, now: dt.datetime, warning_sha
     stop, so finished work is on time or late, never overdue afterwards; a running one is evaluated at `now`.
     """
     stopped = facts.stopped_at is not None and now >= facts.stopped_at
-    if stopped:
+    if stopped and facts.stopped_at is not None:
         now = facts.stopped_at
     paused = not stopped and any(p.ended is None for p in facts.pauses)
     used = used_units(cal, facts, now)

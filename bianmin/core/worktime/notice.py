@@ -159,7 +159,7 @@ def _festival_lines(year: int, raw_lines: list[str], warnings: list[str]) -> lis
                             f"the title names {title.group(1)}, not {year}")
         heading = _HEADING.match(text)
         festivals = _festival_names(heading.group("names")) if heading else None
-        if festivals:
+        if heading and festivals:
             current = _Line(number, raw, festivals, heading.group("body"))
             lines.append(current)
         elif heading and heading.group("number") and _has_date_and_keyword(heading.group("body")):

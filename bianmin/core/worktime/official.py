@@ -328,7 +328,12 @@ def _recompute(year: int, note: str, first_changed: dt.date, now: dt.datetime, r
     before = {c.pk: c for c in Clock.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
     owners = {pk: owner_of(clock) for pk, clock in before.items()}
     order = list(OWNER_KINDS)
-    ranked = sorted(ids, key=lambda pk: (order.index(owners[pk].kind) if owners[pk] else len(order), pk))
+
+    def rank(pk: int) -> tuple[int, int]:
+        owner = owners[pk]
+        return (order.index(owner.kind) if owner else len(order), pk)
+
+    ranked = sorted(ids, key=rank)
     calendar_due: dict[int, dt.datetime | None] = {}
     kept: set[int] = set()
     for pk in ranked:
@@ -375,9 +380,10 @@ def _record(year: int, reason: str, clock, owner: Owner | None, old, new, calend
         return
     notify(owner.people, f"{owner.label}的办理期限因{year}年国务院办公厅节假日安排确认而调整："
                          f"{_day(old) or '—'} → {_day(new) or '—'}。", owner.link)
-    if text_applicant:
+    old_day, new_day = _day(old), _day(new)
+    if text_applicant and old_day and new_day:
         transaction.on_commit(partial(_text_applicant, change.pk, owner.applicant_phone,
-                                      applicant_message(owner, year, _day(old), _day(new))))
+                                      applicant_message(owner, year, old_day, new_day)))
 
 
 def _zh_date(day: dt.date) -> str:
