@@ -179,10 +179,31 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 # Its non-file fields still count against DATA_UPLOAD_MAX_MEMORY_SIZE (core.middleware.InputBoundaryMiddleware).
 MAX_UPLOAD_REQUEST_BYTES = int(os.environ.get("MAX_UPLOAD_REQUEST_BYTES", "50000000"))
 
+# HTTPS=1 is the switch for a site served over TLS (README, "Running on PostgreSQL with several workers"):
+# cookies only over TLS, plain HTTP redirected to HTTPS, and HSTS so browsers never try plain HTTP again.
+# `manage.py check --deploy` is clean with it (tests/test_deployment_check.py). Each part can be set on its own.
+HTTPS = env_bool("HTTPS", False)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and env_bool("HTTPS", False))
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+# One year once HTTPS is on (what browsers' preload lists ask for); 0 turns HSTS off. Set it to a few minutes
+# first when moving an existing site to HTTPS: a browser that saw the header refuses plain HTTP until it expires.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+# The preload directive only consents to the browsers' preload list; a site gets there by submitting itself
+# (hstspreload.org), which is hard to undo. SECURE_HSTS_PRELOAD=0 withholds that consent.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
+# Number of reverse proxies in front of the app (nginx, a load balancer), 0 when clients connect directly.
+# Behind a proxy the TLS ends there: trust its X-Forwarded-Proto to know a request came over HTTPS (else
+# SECURE_SSL_REDIRECT redirects forever), and its X-Forwarded-For for the client's address (sign-in and public
+# rate limits count per address: core/throttle.py). Never set it without a proxy that overwrites these headers:
+# a client could then claim any address.
+_proxies = os.environ.get("BEHIND_PROXY", "0").strip().lower()
+BEHIND_PROXY = int(_proxies) if _proxies.isdigit() else int(env_bool("BEHIND_PROXY"))  # "yes" means one
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
@@ -213,6 +234,9 @@ BIANMIN = {
     "PUBLIC_URL": os.environ.get("BIANMIN_PUBLIC_URL", "http://127.0.0.1:8000"),
     # Failed sign-ins allowed per username and address within LOGIN_WINDOW_SECONDS.
     "LOGIN_MAX_FAILURES": int(os.environ.get("BIANMIN_LOGIN_MAX_FAILURES", "5")),
+    # Failed sign-ins allowed from one address, whatever the usernames, within LOGIN_WINDOW_SECONDS: stops one
+    # machine trying many accounts. Generous, because a whole service centre may share one address behind NAT.
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": int(os.environ.get("BIANMIN_LOGIN_MAX_FAILURES_PER_ADDRESS", "30")),
     "LOGIN_WINDOW_SECONDS": int(os.environ.get("BIANMIN_LOGIN_WINDOW_SECONDS", "900")),
     # 好差评 (SPEC §5). Stages at which a case can be rated: any of receive, accept, complete.
     "RATING_STAGES": env_list("BIANMIN_RATING_STAGES", "complete"),
