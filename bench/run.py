@@ -56,10 +56,9 @@ def child(n: int) -> dict:
 
         seed_from_package()
     sys.path.insert(0, str(ROOT / "tests"))
-    from tests.world import build_world
-
     from bianmin.core.auth import issue_token
     from bianmin.core.worktime.loader import get_calendar
+    from tests.world import build_world
 
     world = build_world()
     results = {"database": vendor}

@@ -503,7 +503,7 @@ def _load(cur, n: int, log) -> None:
                    "site_id", "staff_id", "window_id"}
     check_columns(cur, "ratings_rating", rating_cols)
     statements = {
-        "core_clock": f"""
+        "core_clock": """
             INSERT INTO core_clock (id, start, amount, unit, extension, status, due_at, yellow_at, warning,
                                     stopped_at, purpose)
             SELECT i, accepted_at, clock_amount, clock_unit, 0, 'stopped', due_at, yellow_at,
@@ -529,14 +529,14 @@ def _load(cur, n: int, log) -> None:
                                       'deadline', ((accepted_at AT TIME ZONE '{TZ}')::date + 5)::text),
                    accepted_at + (completed_at - accepted_at) * 0.3, user_id, i
             FROM bench_gen WHERE supplement AND i BETWEEN %(lo)s AND %(hi)s ORDER BY i""",
-        "ratings_rating": f"""
+        "ratings_rating": """
             INSERT INTO ratings_rating (id, level, is_bad, channel, stage, platform, unit_path, real_name,
                 rater_name, rater_phone, answers, comment, is_default, flagged, excluded, excluded_reason,
                 created_at, checked, case_id, department_id, device_id, entered_by_id, item_id, site_id,
                 staff_id, window_id)
             SELECT i, level, level IN ('dissatisfied', 'very_dissatisfied'), channel, 'complete', false, unit_path,
                    real_name, CASE WHEN real_name THEN name ELSE '' END, CASE WHEN real_name THEN phone ELSE '' END,
-                   '{{}}'::jsonb,
+                   '{}'::jsonb,
                    CASE WHEN level IN ('dissatisfied', 'very_dissatisfied') THEN '办理时间太长，排队等候久' ELSE '' END,
                    is_default, false, excluded, CASE WHEN excluded THEN '经核实为恶意差评' ELSE '' END,
                    rated_at, true, i, dept_id, CASE WHEN channel = 'window_device' THEN window_id END,

@@ -367,7 +367,7 @@ def questions(date_from: dt.date, date_to: dt.date) -> tuple[list[dict], dict]:
     """The dashboard questions: (scope, question, product callable, raw callable, agreement check)."""
     from django.db.models import Sum
 
-    from bianmin.orgs.models import Site, Unit, Window
+    from bianmin.orgs.models import Unit, Window
     from bianmin.stats import metrics, ranking
     from bianmin.stats.models import DailyRollup, Dimension
 
@@ -419,10 +419,10 @@ def questions(date_from: dt.date, date_to: dt.date) -> tuple[list[dict], dict]:
         half = (date_to - dt.timedelta(days=181), date_to)
         qs.append({"scope": label, "question": f"league of staffs with change, last 6 months against the 6 before, "
                                                f"a page of {PAGE} (ranking.league_with_change)",
-                   "product": lambda t=target: ranking.league_with_change(t, "staff", *half, limit=PAGE),
+                   "product": lambda t=target, h=half: ranking.league_with_change(t, "staff", *h, limit=PAGE),
                    "raw": None, "check": None})
         qs.append({"scope": label, "question": "the same, seen again (both tables from the cache)", "warm": True,
-                   "product": lambda t=target: ranking.league_with_change(t, "staff", *half, limit=PAGE),
+                   "product": lambda t=target, h=half: ranking.league_with_change(t, "staff", *h, limit=PAGE),
                    "raw": None, "check": None})
         qs.append({"scope": label, "question": "12-month trend (good, bad, ratings)", "product": region_trend(unit),
                    "raw": raw(raw_trend_sql(where), prefix + bounds), "check": check_trend})
@@ -635,8 +635,8 @@ def markdown(facts: dict, targets: dict, results: list[dict], runs: int, period:
     lines += ["", f"Targets: province {targets['province']}; busiest county {targets['county']} "
                   f"({targets['county_ratings']:,} counted ratings); busiest window {targets['window']} "
                   f"({targets['window_ratings']:,}). Trend: {targets['trend_source']}.", "",
-              f"| scope | question | product median / p95 (ms) | SQL statements (slowest, ms) | "
-              f"product CPU app / db (ms) | raw GROUP BY median / p95 (ms) | raw CPU db (ms) | same figures | "
+              "| scope | question | product median / p95 (ms) | SQL statements (slowest, ms) | "
+              "product CPU app / db (ms) | raw GROUP BY median / p95 (ms) | raw CPU db (ms) | same figures | "
               "other work (CPU) |",
               "|---|---|---|---|---|---|---|---|---|"]
     for r in results:

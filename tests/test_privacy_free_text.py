@@ -91,7 +91,7 @@ def test_every_template_shows_free_text_through_the_pii_filter():
     for path in TEMPLATES.rglob("*.html"):
         for match in SHOWN.finditer(path.read_text(encoding="utf-8")):
             name, filters = match.group(1), (match.group(2) or "")
-            if name.startswith(NOT_FREE_TEXT) or "." not in name and name != "suggestion":
+            if name.startswith(NOT_FREE_TEXT) or ("." not in name and name != "suggestion"):
                 continue
             if not filters.startswith("|pii"):
                 missing.append(f"{path.relative_to(TEMPLATES)}: {match.group(0)}")

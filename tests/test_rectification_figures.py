@@ -36,7 +36,7 @@ def test_an_empty_period_has_no_rates_rather_than_zero_or_full(world):
 
 
 def test_revisit_rate_counts_real_name_tickets_whose_rater_was_reached(world):
-    reached, not_reached, untouched = (ticket_of(bad_rating(world)) for _ in range(3))
+    reached, not_reached, _untouched = (ticket_of(bad_rating(world)) for _ in range(3))
     retried = ticket_of(bad_rating(world))
     anonymous = ticket_of(bad_rating(world, anonymous=True))
     assert not anonymous.real_name and reached.real_name

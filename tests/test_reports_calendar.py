@@ -1,5 +1,6 @@
 """The reporting calendar (SPEC §9; S003:L16, S000:L232): due dates and the period each report covers."""
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -36,7 +37,7 @@ def test_january_monthly_report_starts_in_the_previous_year():
 @pytest.mark.parametrize("year", [2023, 2024, 2025])
 def test_monthly_reports_cover_every_day_exactly_once(year):
     periods = [calendar.monthly(year, m, DEFAULT) for m in range(1, 13)] + [calendar.monthly(year + 1, 1, DEFAULT)]
-    for before, after in zip(periods, periods[1:]):
+    for before, after in itertools.pairwise(periods):
         assert after.date_from == before.date_to + dt.timedelta(days=1)
         assert before.date_to < before.due
 

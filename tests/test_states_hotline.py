@@ -90,7 +90,7 @@ def test_allowed_actions_are_the_rows_of_the_status(status):
 
 
 def test_final_statuses_only_take_a_linked_repeat_call():
-    assert states.FINAL == FINAL and states.OPEN == set(OPEN)
+    assert states.FINAL == FINAL and set(OPEN) == states.OPEN
     for status in FINAL:
         assert states.allowed_actions(status) == [A.LINK]
 

@@ -98,7 +98,7 @@ def test_handlers_are_offered_the_table_minus_the_system_actions(status):
 
 
 def test_a_closed_ticket_is_final_except_for_a_bad_follow_up():
-    assert states.FINAL == {S.CLOSED}
+    assert {S.CLOSED} == states.FINAL
     assert states.allowed_actions(S.CLOSED) == []
     assert {a for a in A if (a, S.CLOSED) in EXPECTED} == {A.REOPEN}
     # A received ticket is assigned by the loop at once: handlers have nothing to do before.

@@ -8,8 +8,8 @@ import pytest
 from django.db import transaction
 
 from bianmin.core import timeutil
-from bianmin.ratings.models import Level, Rating
 from bianmin.ratings import services as rating_services
+from bianmin.ratings.models import Level, Rating
 from bianmin.stats import months, rollup
 from bianmin.stats.models import DailyRollup, MonthlyRollup
 
@@ -94,7 +94,7 @@ def test_rebuild_restores_corrupted_monthly_rows(world):
 
 def _daily_only(dimension, date_from, date_to):
     sums = defaultdict(lambda: defaultdict(int))
-    for day, dim, key, path, site, *counts in expected_rollups():
+    for day, dim, key, _path, _site, *counts in expected_rollups():
         if dim == dimension and date_from <= day <= date_to:
             for field, n in counts:
                 sums[key][field] += n

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from bianmin.core import timeutil
-from bianmin.ratings.models import Level, Rating
 from bianmin.ratings import services as rating_services
+from bianmin.ratings.models import Level, Rating
 from bianmin.stats import rollup
 from bianmin.stats.models import DailyRollup, StatsCursor
 

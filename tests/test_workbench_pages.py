@@ -69,7 +69,7 @@ def test_printed_notices_render(world, api_for, client_for, monday):
     html = c.get(f"/workbench/notices/{receipt['id']}/").content.decode()
     assert "受理通知书" in html and receipt["number"] in html and "2026-11-30" in html
     case = act(clerk, case["id"], "request_supplement", {"materials": ["收入证明", "租房合同"], "deadline": "2026-12-04"})
-    sup = [n for n in case["notices"] if n["kind"] == "supplement"][0]
+    sup = next(n for n in case["notices"] if n["kind"] == "supplement")
     html = c.get(f"/workbench/notices/{sup['id']}/").content.decode()
     assert "收入证明" in html and "租房合同" in html and "2026-12-04" in html
     # Someone from another site cannot print it.

@@ -14,8 +14,16 @@ from lunar_python import LunarYear
 from bianmin.core.worktime import provisional
 from bianmin.core.worktime.calendar import DayKind
 from bianmin.core.worktime.provisional import (
-    FESTIVALS, IN_LIEU_SUFFIX, dragon_boat, lunar_new_year, lunar_to_solar, mid_autumn, new_years_eve,
-    provisional_days, qingming, statutory_days,
+    FESTIVALS,
+    IN_LIEU_SUFFIX,
+    dragon_boat,
+    lunar_new_year,
+    lunar_to_solar,
+    mid_autumn,
+    new_years_eve,
+    provisional_days,
+    qingming,
+    statutory_days,
 )
 
 YEARS = range(provisional.FIRST_YEAR, provisional.LAST_YEAR + 1)

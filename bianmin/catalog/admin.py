@@ -10,11 +10,11 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef, Subquery
-from bianmin.core import timeutil
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from bianmin.core import timeutil
 from bianmin.core.errors import DomainError
 
 from .guides import publish_guide

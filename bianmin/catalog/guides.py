@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Max
+
 from bianmin.core import timeutil
 
 from .models import GuideVersion, Item

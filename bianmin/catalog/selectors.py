@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from bianmin.core import timeutil
 from django.utils.translation import gettext, ngettext
+
+from bianmin.core import timeutil
 
 from .guides import current_version
 from .models import UNIT_CHOICES, Channel, GuideVersion, Item

@@ -16,8 +16,8 @@ from django.db import transaction
 
 from bianmin.cases.models import Case
 from bianmin.core import timeutil
-from bianmin.core.jobs import sweep_deadlines
 from bianmin.core.errors import DomainError
+from bianmin.core.jobs import sweep_deadlines
 from bianmin.ratings import services as rating_services
 from bianmin.ratings.models import Rating
 from bianmin.rectification import followups

@@ -29,7 +29,7 @@ from bianmin.orgs.models import Unit
 from bianmin.orgs.roles import Action as Perm
 from bianmin.orgs.scoping import can
 
-from .feedback_scope import path_in_scope, unit_path_q
+from .feedback_scope import path_in_scope
 from .models import AssessmentImport, AssessmentResult
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -133,7 +133,7 @@ def _xlsx_rows(data: bytes) -> list[list]:
         raise InvalidInput("不是有效的 Excel（.xlsx）文件。", "This is not a valid Excel (.xlsx) file.", field="file")
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 -- openpyxl raises many kinds of errors for damaged files
+    except Exception:
         raise InvalidInput("无法读取该 Excel 文件，请检查文件是否损坏。",
                            "Cannot read this Excel file; check that it is not damaged.", field="file") from None
     try:
@@ -215,7 +215,7 @@ def parse_score(value) -> Decimal | None:
         number = Decimal(raw)
     except InvalidOperation:
         return None
-    if not number.is_finite() or number.as_tuple().exponent < -2 and number != number.quantize(Decimal("0.01")):
+    if not number.is_finite() or (number.as_tuple().exponent < -2 and number != number.quantize(Decimal("0.01"))):
         return None
     if not Decimal(0) <= number <= Decimal(100):
         return None
@@ -371,7 +371,7 @@ def import_assessments(actor, uploaded_file, assessor) -> AssessmentImport:
 # ---------------------------------------------------------------- reading back
 
 def visible_results(user) -> QuerySet[AssessmentResult]:
-    return (AssessmentResult.objects.filter(unit_path_q(user, Perm.SURVEY, "unit__path"))
+    return (AssessmentResult.objects.for_user(user, Perm.SURVEY)
             .select_related("unit", "batch"))
 
 

@@ -116,11 +116,11 @@ def used_units(cal: WorkCalendar, facts: ClockFacts, now: dt.datetime) -> float:
 
 def due(cal: WorkCalendar, facts: ClockFacts, units_ahead: float, now: dt.datetime) -> dt.datetime:
     """The moment `units_ahead` units after the start, shifted by the time spent paused."""
-    tz = facts.start.tzinfo or dt.timezone.utc
+    tz = facts.start.tzinfo or dt.UTC
     shift = paused_units(cal, facts, now)
     if facts.unit in SECONDS_PER_UNIT:
         return facts.start + dt.timedelta(seconds=(units_ahead + shift) * SECONDS_PER_UNIT[facts.unit])
-    days = int(math.ceil(units_ahead + shift))
+    days = math.ceil(units_ahead + shift)
     if facts.unit is LimitUnit.WORKDAYS:
         return _end_of_day(cal.add_working_days(facts.start.date(), days), tz)
     return _end_of_day(cal.add_calendar_days(facts.start.date(), days), tz)
@@ -135,7 +135,7 @@ def _due_and_yellow(cal: WorkCalendar, facts: ClockFacts, now: dt.datetime,
     yellow_at = due(cal, facts, total * warning_share, now)
     if facts.unit not in SECONDS_PER_UNIT:
         # Day clocks turn yellow at the start of the day on which the share is reached.
-        yellow_at = _start_of_day(yellow_at.date(), yellow_at.tzinfo or dt.timezone.utc)
+        yellow_at = _start_of_day(yellow_at.date(), yellow_at.tzinfo or dt.UTC)
     return due_at, yellow_at
 
 

@@ -364,6 +364,11 @@ def _merge(target: dict[dt.date, str], days: list[dt.date], name_of: Callable[[d
         target[day] = name_of(day)
 
 
+def _always(name: str) -> Callable[[dt.date], str]:
+    """A namer that gives every day the same name (a line's make-up working days all belong to its festival)."""
+    return lambda day: name
+
+
 def parse_notice(year: int, text: str) -> ParsedNotice:
     """Read the notice for `year`: holidays and make-up working days, each date → festival name, and warnings.
 
@@ -383,7 +388,7 @@ def parse_notice(year: int, text: str) -> ParsedNotice:
         name_of, main = _namer(year, line.festivals)
         warnings += _line_warnings(year, line, result)
         _merge(holidays, result.holidays, name_of, ("放假日", "a holiday"), warnings)
-        _merge(workdays, result.workdays, lambda day: main, ("上班日", "a working day"), warnings)
+        _merge(workdays, result.workdays, _always(main), ("上班日", "a working day"), warnings)
     for day in sorted(holidays.keys() & workdays.keys()):
         warnings.append(f"{day}既放假又上班 / {day} is both a holiday and a working day")
     missing = [name for name in provisional.FESTIVALS if name not in seen]

@@ -402,7 +402,7 @@ def _text_applicant(change_id: int, phone: str, text: str) -> None:
     try:
         sms.send(phone, text)
         status = ClockDueChange.Sms.SENT
-    except Exception as exc:  # noqa: BLE001 — the gateway failed: recorded on the row, the calendar change stands
+    except Exception as exc:
         logger.warning("due-date text message for clock change %s failed: %s", change_id, type(exc).__name__)
         status = ClockDueChange.Sms.FAILED
     ClockDueChange.objects.filter(pk=change_id).update(sms=status)
