@@ -172,6 +172,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# API lists answer at most this many rows a page (`?limit=`; more is a 422): a client cannot ask for a whole table
+# at once. The default page stays django-ninja's 100.
+NINJA_PAGINATION_MAX_LIMIT = int(os.environ.get("BIANMIN_API_MAX_PAGE", "1000"))
+
 # Request size limits: oversized input is refused with a clear error before it is parsed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", 1_000_000))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500

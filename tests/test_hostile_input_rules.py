@@ -187,3 +187,11 @@ def test_what_reaches_the_database_out_of_range_is_a_4xx(world, path, shape, err
 
 def test_other_errors_are_not_the_safety_nets(world):
     assert InputBoundaryMiddleware(lambda r: None).process_exception(RequestFactory().get("/"), KeyError()) is None
+
+
+@pytest.mark.django_db
+def test_an_api_page_holds_at_most_a_thousand_rows(world, api_for):
+    client = api_for(world.supervisor)
+    assert client.get("/api/v1/cases?limit=1000").status_code == 200
+    r = client.get("/api/v1/cases?limit=1001")
+    assert r.status_code == 422 and r.json()["message"] and r.json()["message_en"]
