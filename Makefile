@@ -7,7 +7,7 @@ PORT   ?= 8000
 # Test processes (pytest-xdist): `auto` is one per core; PYTEST_WORKERS=0 runs in this process (quickest for one file).
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test setup demo worker bench lock clean
+.PHONY: run test lint setup demo worker bench lock clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ run: setup
 test: setup
 	@bash scripts/ensure-chromium
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --durations=10 $(PYTEST_ARGS)
+
+## Lint: ruff over the code and tests, mypy over the typed modules (settings in pyproject.toml).
+lint: setup
+	$(VENV)/bin/ruff check bianmin tests bench
+	$(VENV)/bin/mypy
 
 demo: setup
 	$(PY) manage.py migrate --noinput

@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
-from bianmin.core import inputs
+from bianmin.core import inputs, openapi
 from bianmin.core.errors import DomainError
 
 
@@ -17,10 +17,11 @@ class ReadableJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 class BianminAPI(NinjaAPI):
-    """The schema states the integer rule every operation enforces (see `integers_in_range`)."""
+    """The schema states the integer rule every operation enforces (see `integers_in_range`), every error answer
+    and every action's body (core.openapi)."""
 
     def get_openapi_schema(self, **kwargs):
-        schema = super().get_openapi_schema(**kwargs)
+        schema = openapi.complete(super().get_openapi_schema(**kwargs))
         _bound_integers(schema)
         return schema
 

@@ -64,7 +64,7 @@ def test_security_headers(client):
 @pytest.mark.django_db
 def test_openapi_schema_and_docs(client):
     schema = client.get("/api/v1/openapi.json", HTTP_HOST="localhost").json()
-    for path in ("/api/v1/auth/token", "/api/v1/calendar/due", "/api/v1/cases", "/api/v1/cases/{case_id}/{action}"):
+    for path in ("/api/v1/auth/token", "/api/v1/calendar/due", "/api/v1/cases", "/api/v1/cases/{case_id}/accept"):
         assert path in schema["paths"]
     assert client.get("/api/v1/docs", HTTP_HOST="localhost").status_code == 200
 

@@ -11,8 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def deploy_env(tmp_path, **extra) -> dict[str, str]:
+    """The environment of a deployment: this process's, less what tests set for themselves (the browser tests'
+    DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly refuses)."""
     env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("SECURE_", "SECRET_KEY", "DEBUG", "HTTPS", "BEHIND_PROXY", "ALLOWED_HOSTS"))}
+           if not key.startswith(("SECURE_", "SECRET_KEY", "DEBUG", "HTTPS", "BEHIND_PROXY", "ALLOWED_HOSTS",
+                                  "DJANGO_ALLOW_ASYNC_UNSAFE"))}
     env.update(DJANGO_SETTINGS_MODULE="bianmin.settings", BIANMIN_VAR_DIR=str(tmp_path),
                SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="example.gov.cn", **extra)
     return env

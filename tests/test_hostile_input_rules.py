@@ -96,7 +96,7 @@ def test_open311_refuses_in_xml_at_an_xml_address(hw, client_for):
 def test_the_largest_integer_is_an_answer_and_one_more_is_422(hw, api_for):
     client = api_for(hw.base.supervisor)
     for url in ("/api/v1/workorders", "/api/v1/reports", "/api/v1/ratings"):
-        assert client.get(url, {"offset": INT_MAX, "limit": INT_MAX}).json()["items"] == []
+        assert client.get(url, {"offset": INT_MAX, "limit": 1000}).json()["items"] == []  # pages hold <= 1000
         assert api_refused(client.get(url, {"offset": INT_MAX + 1}), statuses=(422,))["code"] == "out_of_range"
     assert client.get("/api/v1/ratings", {"site_id": INT_MAX}).json()["items"] == []
     assert client.get("/api/v1/ratings", {"site_id": -INT_MAX - 1}).json()["items"] == []

@@ -10,11 +10,12 @@ from ninja.responses import Status as HttpStatus
 from bianmin.core.auth import STAFF_AUTH
 from bianmin.core.clocks import finished_late, finished_on_time, overdue_now, warning_is
 from bianmin.core.errors import InvalidInput, NotFound
+from bianmin.core.openapi import action_routes
 from bianmin.core.privacy import log_unmask
 from bianmin.orgs.roles import Action as Perm
 
 from . import selectors, services
-from .schemas import CaseIn, CaseOut, CaseSummary, UnmaskIn, UnmaskOut, case_out
+from .schemas import ACTION_BODIES, CaseIn, CaseOut, CaseSummary, CaseUnmaskIn, CaseUnmaskOut, case_out
 from .states import Action, Status
 
 router = Router(tags=["cases"], auth=STAFF_AUTH)
@@ -74,8 +75,8 @@ def get_case(request, case_id: int):
     return case_out(_visible(request, case_id))
 
 
-@router.post("/{case_id}/unmask", response=UnmaskOut, summary="Reveal the applicant's phone and ID (logged)")
-def unmask(request, case_id: int, payload: UnmaskIn):
+@router.post("/{case_id}/unmask", response=CaseUnmaskOut, summary="Reveal the applicant's phone and ID (logged)")
+def unmask(request, case_id: int, payload: CaseUnmaskIn):
     case = _visible(request, case_id)
     if not services.may(request.auth, Perm.UNMASK, site=case.site):
         from bianmin.core.errors import PermissionDenied
@@ -85,9 +86,8 @@ def unmask(request, case_id: int, payload: UnmaskIn):
     return {"applicant_phone": case.applicant_phone, "applicant_id_number": case.applicant_id_number}
 
 
-@router.post("/{case_id}/{action}", response=CaseOut, summary="Perform a transition",
-             description="Actions: " + ", ".join(a.value for a in Action) + ". The body carries the action's fields.")
 def act(request, case_id: int, action: str):
+    """Perform a transition; the services read and check the action's fields from the JSON body."""
     if action not in Action.__members__.values() and action not in [a.value for a in Action]:
         raise NotFound("没有这个操作。", f"Unknown action: {action}.")
     _visible(request, case_id)
@@ -99,3 +99,8 @@ def act(request, case_id: int, action: str):
         raise InvalidInput("请求内容应为 JSON 对象。", "The request body must be a JSON object.")
     case = services.transition(case_id, action, request.auth, data)
     return case_out(case)
+
+
+# One documented operation per action (the same URLs), then the fallback that answers unknown actions with 404.
+action_routes(router, "/{case_id}", "case_id", ACTION_BODIES, act, response=CaseOut, summary="Perform a transition")
+router.post("/{case_id}/{action}", response=CaseOut, include_in_schema=False)(act)

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.catalog.models import HandlingType
+from bianmin.orgs.scoping import Scope, ScopedQuerySet
 
 from .states import Action, Status
 
@@ -52,6 +53,13 @@ class RejectionGround(models.TextChoices):
 
 
 class Case(models.Model):
+    # Where a case sits (orgs.scoping): at its site and the site it was forwarded to (a clerk's or centre's
+    # grant), under their units (a region's), and with the department it was handed to or that joins it
+    # (a handler's). Joint tasks are a to-many join: lists call .distinct().
+    scope = Scope(site=("site_id", "forwarded_to_id"), unit_path=("site__unit__path", "forwarded_to__unit__path"),
+                  department_path=("handover_department__path", "joint_tasks__department__path"))
+    objects = ScopedQuerySet.as_manager()
+
     number = models.CharField(_("办件编号"), max_length=30, unique=True)
     site = models.ForeignKey("orgs.Site", on_delete=models.PROTECT, related_name="cases", verbose_name=_("服务场所"))
     window = models.ForeignKey("orgs.Window", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
@@ -10,7 +11,7 @@ from bianmin.core.clocks import state_of
 from bianmin.core.masking import mask_id_number, mask_phone, mask_text
 from bianmin.core.worktime.clock import ClockState
 
-from .models import Case
+from .models import Case, Delivery, RejectionGround
 
 
 class ApplicantIn(Schema):
@@ -37,7 +38,7 @@ class CaseIn(Schema):
     entrustment: EntrustmentIn | None = None
 
 
-class EventOut(Schema):
+class CaseEventOut(Schema):
     action: str
     from_status: str
     to_status: str
@@ -83,7 +84,7 @@ class CaseOut(Schema):
     joint_tasks: list[dict]
     result: str
     notices: list[dict]
-    history: list[EventOut] = []
+    history: list[CaseEventOut] = []
 
 
 def clock_fields(state: ClockState | None) -> dict:
@@ -199,10 +200,126 @@ class CaseSummary(Schema):
         return clock_fields(case_state(case))["due_provisional"]
 
 
-class UnmaskIn(Schema):
+class CaseUnmaskIn(Schema):
     reason: str = Field(..., min_length=2, max_length=500)
 
 
-class UnmaskOut(Schema):
+class CaseUnmaskOut(Schema):
     applicant_phone: str
     applicant_id_number: str
+
+
+# ---------------------------------------------------------------- action bodies (POST /cases/{id}/{action})
+# What each action reads from its JSON body (services.HANDLERS). The services check every field themselves and
+# answer 422 naming it; these schemas document the body, one per action (core.openapi.action_routes).
+
+RejectionGroundCode = Literal[tuple(RejectionGround.values)]  # type: ignore[valid-type]
+DeliveryCode = Literal[tuple(Delivery.values)]  # type: ignore[valid-type]
+
+
+_TEXT = Field(..., max_length=2000)
+_NOTE = Field(None, max_length=2000)
+
+
+class CaseAnswerConsultationIn(Schema):
+    """咨询件答复: the answer given, which closes the case."""
+
+    answer: str = _TEXT
+
+
+class CoDepartmentIn(Schema):
+    department_id: int = Field(..., description="A department (unit of kind department)")
+    days: int = Field(..., ge=0, description="Its time limit, within the case's own")
+    task: str | None = Field(None, max_length=200)
+
+
+class CaseAcceptIn(Schema):
+    """受理. Tolerant items may be accepted with missing (supporting) materials and a supplement deadline; joint
+    items name their co-departments."""
+
+    missing_materials: list[str] | None = Field(None, max_length=30, description="容缺受理: the missing materials")
+    supplement_deadline: dt.date | None = Field(None, description="Required with missing_materials")
+    co_departments: list[CoDepartmentIn] | None = Field(None, max_length=10, description="Joint items only")
+
+
+class CaseRejectIn(Schema):
+    """不予受理, with the ground and the written reason."""
+
+    ground: RejectionGroundCode
+    reason: str = _TEXT
+
+
+class CaseRouteOutIn(Schema):
+    """不管件: routed to another organisation with an answer."""
+
+    routed_to: str = Field(..., max_length=200)
+    answer: str = _TEXT
+    answer_days: int = Field(1, ge=0, le=30, description="Working days to answer")
+
+
+class CaseRequestSupplementIn(Schema):
+    """一次性告知补正: every material, listed exactly, and the deadline."""
+
+    materials: list[str] = Field(..., min_length=1, max_length=30)
+    deadline: dt.date
+    note: str | None = Field(None, max_length=200)
+
+
+class CaseResumeIn(Schema):
+    """The materials arrived: the clock runs again."""
+
+    note: str | None = Field(None, max_length=500)
+
+
+class CaseExtendIn(Schema):
+    """延期, approved by a manager of the centre or a supervisor above it."""
+
+    amount: int = Field(..., ge=1, description="In the clock's unit; at most twice the statutory limit")
+    reason: str = Field(..., max_length=500)
+    approver: str | int = Field(..., description="The approver's username (or user id)")
+
+
+class CaseHandOverIn(Schema):
+    """移交 to the department that processes the case."""
+
+    department_id: int
+    note: str | None = _NOTE
+
+
+class CaseReturnResultIn(Schema):
+    """The department's result comes back to the window."""
+
+    result: str = _TEXT
+
+
+class CaseForwardIn(Schema):
+    """上报 to a service site at a higher level."""
+
+    site_id: int
+    note: str | None = _NOTE
+
+
+class CaseFinishJointTaskIn(Schema):
+    """A co-department finishes its joint task."""
+
+    task_id: int
+    note: str | None = Field(None, max_length=500)
+
+
+class CaseCompleteIn(Schema):
+    """办结, with the result and how it is delivered."""
+
+    result: str = _TEXT
+    delivery: DeliveryCode
+    delivery_address: str | None = Field(None, max_length=200, description="Required for delivery by mail")
+    approved: bool = True
+    delivered_on: dt.date | None = None
+    public_notice: str | None = _NOTE
+
+
+ACTION_BODIES: dict[str, type[Schema]] = {
+    "answer_consultation": CaseAnswerConsultationIn, "accept": CaseAcceptIn, "reject": CaseRejectIn,
+    "route_out": CaseRouteOutIn, "request_supplement": CaseRequestSupplementIn, "resume": CaseResumeIn,
+    "extend": CaseExtendIn, "hand_over": CaseHandOverIn, "return_result": CaseReturnResultIn,
+    "forward": CaseForwardIn, "finish_joint_task": CaseFinishJointTaskIn, "complete": CaseCompleteIn,
+}

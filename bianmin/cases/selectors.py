@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from bianmin.core import clocks, timeutil
 from bianmin.core.worktime.clock import Warning
-from bianmin.orgs.roles import DEPARTMENT_SCOPED_ROLES, Action
-from bianmin.orgs.scoping import memberships_for, scope_q
+from bianmin.orgs.roles import Action
 
 from .models import Case
 from .states import OPEN
@@ -17,17 +16,7 @@ from .states import OPEN
 
 def visible_cases(user, action: str = Action.VIEW_CASE) -> QuerySet[Case]:
     """Cases at the person's sites or below their unit, handed to their department, or forwarded to their site."""
-    q = scope_q(user, action, site_field="site_id", unit_path_field="site__unit__path",
-                department_path_field="handover_department__path")
-    if not getattr(user, "is_superuser", False):
-        for m in memberships_for(user, action):
-            if m.role in DEPARTMENT_SCOPED_ROLES:
-                q |= Q(joint_tasks__department__path__startswith=m.unit.path)
-            elif m.site_id:
-                q |= Q(forwarded_to_id=m.site_id)
-            else:
-                q |= Q(forwarded_to__unit__path__startswith=m.unit.path)
-    return (Case.objects.filter(q).distinct()
+    return (Case.objects.for_user(user, action).distinct()
             .select_related("site", "item", "window", "clock", "handled_by", "handover_department"))
 
 

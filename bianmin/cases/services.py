@@ -27,9 +27,9 @@ from bianmin.core.inputs import text_list as _list
 from bianmin.core.models import ClockPause
 from bianmin.core.worktime.clock import LimitUnit
 from bianmin.core.worktime.loader import get_calendar
+from bianmin.orgs import scoping
 from bianmin.orgs.models import Site, Unit, Window
 from bianmin.orgs.roles import Action as Perm
-from bianmin.orgs.scoping import memberships_for
 
 from . import handover, states
 from .handover import handover_return_date  # noqa: F401  (the rule lives in handover.py; callers import it here)
@@ -44,15 +44,9 @@ MAX_LIST = 30
 # ---------------------------------------------------------------- permission helpers
 
 def may(user, perm: str, *, site: Site | None = None, department: Unit | None = None) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    for m in memberships_for(user, perm):
-        if department is not None and m.role == "handler" and department.path.startswith(m.unit.path):
-            return True
-        if site is not None and m.role != "handler":
-            if m.site_id == site.pk or (not m.site_id and site.unit.path.startswith(m.unit.path)):
-                return True
-    return False
+    """At a site (its clerks, managers and regions above it) or for a department (its handlers): orgs.scoping."""
+    return bool((site is not None and scoping.may(user, perm, site, scoping.SITES))
+                or (department is not None and scoping.may(user, perm, department, scoping.DEPARTMENTS)))
 
 
 def _require(user, perm: str, **scope) -> None:
@@ -473,9 +467,9 @@ def site_for_actor(actor, site_id: int | None = None) -> Site:
         if site is None:
             raise InvalidInput("服务场所不存在。", "Unknown site.", field="site_id")
         return site
-    for m in memberships_for(actor, Perm.HANDLE_CASE):
-        if m.site_id:
-            return m.site
+    own = scoping.own_site(actor, Perm.HANDLE_CASE, or_reachable=False)
+    if own is not None:
+        return own
     raise InvalidInput("请指定服务场所。", "Name the site (site_id): you work at more than one or none.", field="site_id")
 
 

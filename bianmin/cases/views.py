@@ -15,10 +15,11 @@ from bianmin.core import timeutil
 from bianmin.core.clocks import state_of
 from bianmin.core.errors import DomainError
 from bianmin.core.privacy import log_unmask
-from bianmin.orgs.models import Membership, Site, Unit, Window
+from bianmin.orgs import scoping
+from bianmin.orgs.models import Site, Unit, Window
 from bianmin.orgs.roles import Action as Perm
 from bianmin.orgs.roles import Role
-from bianmin.orgs.scoping import can, sites_for
+from bianmin.orgs.scoping import can, own_site, sites_for
 from bianmin.ratings.views_staff import case_panel, receipt_qr
 
 from . import selectors, services
@@ -28,8 +29,7 @@ from .states import Action, allowed_actions
 
 
 def _site_of(user) -> Site | None:
-    m = user.memberships.filter(site__isnull=False).select_related("site").first()
-    return m.site if m else sites_for(user, Perm.VIEW_SITE).first()
+    return own_site(user, Perm.VIEW_SITE)
 
 
 @login_required
@@ -90,9 +90,8 @@ def _case_context(request, case: Case, **extra) -> dict:
     state = state_of(case.clock) if case.clock else None
     hstate = state_of(case.handover_clock) if case.handover_clock_id else None
     actions = [a for a in allowed_actions(case.status)]
-    approvers = (Membership.objects.filter(role__in=[Role.MANAGER, Role.SUPERVISOR])
-                 .filter(Q(site=case.site) | Q(site__isnull=True, unit__path__in=_ancestor_paths(case.site.unit)))
-                 .select_related("user").order_by("role"))
+    # Who may be named to approve an extension: the managers and supervisors whose grant reaches the site.
+    approvers = scoping.people([Role.MANAGER, Role.SUPERVISOR], case.site, scoping.SITES)
     return {
         "case": case, "state": state, "hstate": hstate, "actions": actions,
         "action_labels": {a.value: ACTION_LABELS[a] for a in Action},
@@ -106,7 +105,7 @@ def _case_context(request, case: Case, **extra) -> dict:
         "departments": Unit.objects.filter(kind=Unit.Kind.DEPARTMENT,
                                            path__startswith=_county_path(case.site.unit)).order_by("name"),
         "upper_sites": Site.objects.filter(unit__path__in=_ancestor_paths(case.site.unit)).exclude(unit=case.site.unit),
-        "approvers": {m.user for m in approvers},
+        "approvers": approvers,
         "rejection_grounds": RejectionGround.choices,
         "deliveries": Delivery.choices,
         "today": timeutil.today(),

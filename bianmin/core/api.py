@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 from . import throttle
 from .auth import STAFF_AUTH, issue_token
 from .errors import DomainError, InvalidInput, PermissionDenied
+from .openapi import errors
 from .worktime import official
 from .worktime.loader import get_calendar
 
@@ -37,7 +38,8 @@ class TooManyAttempts(DomainError):
     code = "too_many_attempts"
 
 
-@auth_router.post("/token", response={200: TokenOut}, auth=None, summary="Get an API token")
+@auth_router.post("/token", response={200: TokenOut}, auth=None, summary="Get an API token",
+                  openapi_extra=errors(401, 429))
 def token(request, payload: TokenIn):
     address = throttle.client_address(request)
     if throttle.is_locked(payload.username, address):

@@ -40,17 +40,20 @@ def _link(name: str, *args) -> str:
         return ""
 
 
-def people_with(roles: Iterable[str], unit_path: str, site_id: int | None = None) -> list:
-    """Active users holding one of `roles` whose scope reaches `unit_path` (a unit tree path) or, for a membership
-    limited to one site, that site. The same reach the apps' own notifications use."""
-    from bianmin.orgs.models import Membership
+def people_with(roles: Iterable[str], obj, where: str = "") -> list:
+    """Active users holding one of `roles` whose grant reaches `obj`: orgs.scoping.people, the reach every
+    notification uses. `where` names one of the reaches below instead of the object's own scope."""
+    from bianmin.orgs import scoping  # core sits below orgs: imported when a clock is described, not at load
 
-    out = []
-    for m in Membership.objects.filter(role__in=list(roles), user__is_active=True).select_related("unit", "user"):
-        reaches = (m.site_id == site_id) if m.site_id else bool(unit_path) and unit_path.startswith(m.unit.path)
-        if reaches:
-            out.append(m.user)
-    return out
+    reaches = {
+        "site": scoping.SITES,  # a service site: its own clerks and managers, and the regions above it
+        "department": scoping.DEPARTMENTS,  # a department unit, as its handlers reach it
+        # A hotline order through the department it is with (not its region: the region's watchers are told
+        # by the hotline's own escalation).
+        "order_department": scoping.Scope(unit_path="department__path", department_path="department__path"),
+        "region": scoping.Scope(unit_path="unit_path"),  # an appeal, by the unit answerable for the rating
+    }
+    return scoping.people(roles, obj, reaches.get(where))
 
 
 def _unique(users: Iterable) -> tuple:
@@ -62,7 +65,7 @@ def _unique(users: Iterable) -> tuple:
 
 
 def _site_managers(case) -> list:
-    return people_with([MANAGER], case.site.unit.path, case.site_id)
+    return people_with([MANAGER], case.site, "site")
 
 
 def _case(case) -> Owner:
@@ -74,7 +77,7 @@ def _case(case) -> Owner:
 
 def _handover_case(case) -> Owner:
     department = case.handover_department
-    handlers = people_with([HANDLER], department.path) if department else []
+    handlers = people_with([HANDLER], department, "department")
     return Owner("handover_case", case, f"办件 {case.number} 的部门交回期限", _link("workbench:case", case.pk),
                  _unique([*handlers, case.handled_by, *_site_managers(case)]))
 
@@ -83,13 +86,14 @@ def _joint_task(task) -> Owner:
     case = task.case
     return Owner("joint_task", task, f"联办件 {case.number}（{task.department.name}）的协办期限",
                  _link("workbench:case", case.pk),
-                 _unique([*people_with([HANDLER], task.department.path), case.handled_by, *_site_managers(case)]))
+                 _unique([*people_with([HANDLER], task.department, "department"), case.handled_by,
+                          *_site_managers(case)]))
 
 
 def _ticket(what: str, kind: str) -> Callable[[Any], Owner]:
     def describe(ticket) -> Owner:
-        responsible = [ticket.assignee] if ticket.assignee_id else people_with([HANDLER], ticket.unit_path)
-        managers = people_with([MANAGER], ticket.unit_path, ticket.assigned_site_id)
+        responsible = [ticket.assignee] if ticket.assignee_id else people_with([HANDLER], ticket)
+        managers = people_with([MANAGER], ticket)
         return Owner(kind, ticket, f"整改工单 {ticket.number} 的{what}", _link("rectification:ticket", ticket.pk),
                      _unique([*responsible, *managers]))
 
@@ -97,14 +101,14 @@ def _ticket(what: str, kind: str) -> Callable[[Any], Owner]:
 
 
 def _hotline_order(order) -> Owner:
-    path = order.department.path if order.department_id else ""
     return Owner("hotline_order", order, f"热线工单 {order.number}", _link("hotline:order", order.pk),
-                 _unique([*people_with([HANDLER], path), *people_with([MANAGER], path)]))
+                 _unique([*people_with([HANDLER], order, "order_department"),
+                          *people_with([MANAGER], order, "order_department")]))
 
 
 def _appeal(appeal) -> Owner:
     return Owner("appeal", appeal, f"申诉复核（评价 #{appeal.rating_id}）", _link("rectification:appeals"),
-                 _unique(people_with([SUPERVISOR], appeal.unit_path)))
+                 _unique(people_with([SUPERVISOR], appeal, "region")))
 
 
 # Related name on Clock → how to describe that owner. Checked in this order; a clock has at most one owner.

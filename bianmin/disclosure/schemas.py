@@ -96,7 +96,7 @@ class LeaguesOut(Schema):
     departments: LeagueTableOut
 
 
-class GuideOut(Schema):
+class PublicGuideOut(Schema):
     code: str
     name: str
     url: str
@@ -104,7 +104,7 @@ class GuideOut(Schema):
 
 class GuidesOut(Schema):
     total: int
-    items: list[GuideOut]
+    items: list[PublicGuideOut]
 
 
 class UnitOut(UnitBaseOut):

@@ -25,6 +25,7 @@ from ninja.responses import Status as HttpStatus
 
 from bianmin.core.auth import STAFF_AUTH
 from bianmin.core.errors import InvalidInput, NotFound, PermissionDenied
+from bianmin.core.openapi import FileOut, action_routes, file_answer
 from bianmin.core.paging import RowsOfPage
 from bianmin.core.privacy import log_unmask
 from bianmin.orgs.roles import Action as Perm
@@ -34,15 +35,16 @@ from . import access, figures, phrases, selectors, services
 from .disclosure import Disclosure
 from .models import DispatchCategory, Phrase, Scenario
 from .schemas import (
+    ACTION_BODIES,
     CategoryOut,
-    FiguresOut,
+    HotlineFiguresOut,
     PhraseIn,
     PhraseOut,
-    UnmaskIn,
-    UnmaskOut,
     WorkOrderIn,
     WorkOrderOut,
     WorkOrderRow,
+    WorkOrderUnmaskIn,
+    WorkOrderUnmaskOut,
     category_out,
     order_detail,
     order_row,
@@ -89,17 +91,17 @@ def list_orders(request, filters: Query[OrderFilter]):
     return RowsOfPage(qs, lambda order: order_row(order, request.auth))  # each row decides what it discloses
 
 
-class FiguresFilter(Schema):
+class HotlineFiguresFilter(Schema):
     department: int | None = None
     date_from: dt.date | None = Field(None, alias="from")
     date_to: dt.date | None = Field(None, alias="to")
 
 
-@router.get("/workorders/figures", response=FiguresOut, summary="Hotline figures by department and period",
+@router.get("/workorders/figures", response=HotlineFiguresOut, summary="Hotline figures by department and period",
             description="Dispatches, return visits and orders from `from` to `to` (inclusive; either may be left "
                         "out) in `department` and below, within your scope. Rates are null when nothing can be "
                         "counted.")
-def get_figures(request, filters: Query[FiguresFilter]):
+def get_figures(request, filters: Query[HotlineFiguresFilter]):
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise InvalidInput("起始日期不能晚于截止日期。", "`from` must not be after `to`.", field="from")
     department = selectors.unit_by_id(filters.department) if filters.department else None
@@ -113,8 +115,9 @@ def get_order(request, order_id: int):
     return order_detail(_visible(request, order_id), request.auth)
 
 
-@router.post("/workorders/{order_id}/unmask", response=UnmaskOut, summary="Reveal the callers' phones (logged)")
-def unmask(request, order_id: int, payload: UnmaskIn):
+@router.post("/workorders/{order_id}/unmask", response=WorkOrderUnmaskOut,
+             summary="Reveal the callers' phones (logged)")
+def unmask(request, order_id: int, payload: WorkOrderUnmaskIn):
     order = _visible(request, order_id)
     disclosure = Disclosure(request.auth, order, unmasked=True)
     # Confidential callers stay hidden from whoever may not see them at all (the department): with nobody
@@ -125,14 +128,15 @@ def unmask(request, order_id: int, payload: UnmaskIn):
     return {"callers": disclosure.caller_rows()}
 
 
-@router.post("/workorders/{order_id}/attachments", response={201: dict}, summary="Attach a file (10 MB at most)")
+@router.post("/workorders/{order_id}/attachments", response={201: FileOut}, summary="Attach a file (10 MB at most)")
 def attach(request, order_id: int, file: File[UploadedFile]):
     _visible(request, order_id)
     attachment = services.attach(order_id, request.auth, file)
     return HttpStatus(201, {"id": attachment.pk, "name": attachment.name, "size": attachment.size})
 
 
-@router.get("/workorders/{order_id}/attachments/{attachment_id}", summary="Download an attachment")
+@router.get("/workorders/{order_id}/attachments/{attachment_id}", summary="Download an attachment",
+            openapi_extra=file_answer("application/octet-stream"))
 def download(request, order_id: int, attachment_id: int):
     order = _visible(request, order_id)
     attachment = order.attachments.filter(pk=attachment_id).first()
@@ -142,15 +146,20 @@ def download(request, order_id: int, attachment_id: int):
                         content_type=attachment.content_type or "application/octet-stream")
 
 
-@router.post("/workorders/{order_id}/{action}", response=WorkOrderOut, summary="Perform an action",
-             description="Actions" + __doc__.split("Actions", 1)[1])
 def act(request, order_id: int, action: str):
+    """Perform an action; the services read and check the action's fields from the JSON body."""
     _visible(request, order_id)
     if action not in services.HANDLERS:
         raise NotFound("没有这个操作。", f"Unknown action: {action[:40]}.")
     order = services.transition(order_id, action, request.auth, _json(request))
     # After a return the department no longer sees the order in lists; its answer still describes it.
     return order_detail(selectors.get_order(request.auth, order.pk) or order, request.auth)
+
+
+# One documented operation per action (the same URLs), then the fallback that answers unknown actions with 404.
+action_routes(router, "/workorders/{order_id}", "order_id", ACTION_BODIES, act, response=WorkOrderOut,
+              summary="Perform an action")
+router.post("/workorders/{order_id}/{action}", response=WorkOrderOut, include_in_schema=False)(act)
 
 
 # ---------------------------------------------------------------- catalogue and phrases

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from bianmin.core.models import Clock
+from bianmin.orgs.scoping import SITE_SUBTREE, Scope, ScopedQuerySet
 
 from .states import Action, Status
 
@@ -131,6 +132,13 @@ class DispatchCategory(models.Model):
 
 
 class WorkOrder(models.Model):
+    # Handlers reach an order through its current department's subtree only; every other grant through the
+    # hotline region it was taken in or the department it is with (a site grant: the site's unit subtree, so
+    # a centre manager watches the orders of the centre's region).
+    scope = Scope(unit_path=("unit_path", "department__path"), department_path="department__path",
+                  site_memberships=SITE_SUBTREE)
+    objects = ScopedQuerySet.as_manager()
+
     number = models.CharField(_("工单编号"), max_length=30, unique=True)
     channel = models.CharField(_("来源渠道"), max_length=10, choices=Channel.choices)
     # The hotline's region (the agent's scope): its path scopes agents, managers and supervisors.

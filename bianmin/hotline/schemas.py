@@ -3,18 +3,20 @@ confidentiality and the viewer is not the hotline (see disclosure.py)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import BaseModel
 
 from bianmin.core.clocks import state_of
+from bianmin.core.openapi import RateOut
 from bianmin.core.worktime.clock import ClockState
 from bianmin.orgs.roles import Action as Perm
 
 from . import access, selectors
 from .disclosure import Disclosure
-from .models import DispatchCategory, ExtensionRequest, WorkOrder
+from .models import DispatchCategory, ExtensionRequest, RespondentRank, WorkOrder
 from .states import allowed_actions
 
 
@@ -52,7 +54,7 @@ class CallerOut(Schema):
     callback_consent: bool
 
 
-class EventOut(Schema):
+class WorkOrderEventOut(Schema):
     action: str
     from_status: str
     to_status: str
@@ -144,7 +146,7 @@ class WorkOrderOut(WorkOrderRow):
     extensions: list[ExtensionOut]
     revisits: list[RevisitOut]
     attachments: list[AttachmentOut]
-    history: list[EventOut]
+    history: list[WorkOrderEventOut]
 
 
 def _ref(o: WorkOrder) -> dict:
@@ -215,15 +217,15 @@ def extension_out(e: ExtensionRequest, d: Disclosure) -> dict:
             "decision_note": d.text(e.decision_note), "decided_at": e.decided_at}
 
 
-class UnmaskIn(Schema):
+class WorkOrderUnmaskIn(Schema):
     reason: str = Field(..., max_length=500)
 
 
-class UnmaskOut(Schema):
+class WorkOrderUnmaskOut(Schema):
     callers: list[CallerOut]
 
 
-class LimitOut(Schema):
+class CategoryLimitOut(Schema):
     amount: int
     unit: str
 
@@ -236,7 +238,7 @@ class CategoryOut(Schema):
     department_id: int
     department: str
     default_type: str
-    limit: LimitOut
+    limit: CategoryLimitOut
     efficiency_complaint: bool
     keywords: list[str]
 
@@ -251,13 +253,7 @@ def category_out(c: DispatchCategory) -> dict:
             "keywords": [k.strip() for k in c.keywords.replace("，", ",").split(",") if k.strip()]}
 
 
-class RateOut(Schema):
-    numerator: int
-    denominator: int
-    value: float | None
-
-
-class FiguresOut(Schema):
+class HotlineFiguresOut(Schema):
     date_from: dt.date | None
     date_to: dt.date | None
     department_id: int | None
@@ -289,3 +285,84 @@ class PhraseIn(Schema):
     text: str | None = None
     title: str | None = None
     active: bool | None = None
+
+
+# ---------------------------------------------------------------- action bodies (POST /workorders/{id}/{action})
+# What each action reads from its JSON body (services.HANDLERS); the services check every field and answer 422
+# naming it. One schema per action (core.openapi.action_routes).
+
+RespondentRankCode = Literal[tuple(RespondentRank.values)]  # type: ignore[valid-type]
+_NOTE = Field(None, max_length=2000)
+
+
+class OrderDispatchIn(Schema):
+    """派单 (agent): the department defaults to the category's (efficiency complaints strictly by the respondent's
+    rank); also re-routes a returned order."""
+
+    department: int | None = Field(None, description="A unit id")
+    respondent_rank: RespondentRankCode | None = None
+    note: str | None = _NOTE
+
+
+class OrderAcceptIn(Schema):
+    """签收 (department)."""
+
+    note: str | None = _NOTE
+
+
+class OrderReturnIn(Schema):
+    """退回 (department): the reason is required (first responsibility)."""
+
+    reason: str = Field(..., max_length=2000)
+
+
+class OrderReplyIn(Schema):
+    """答复 (department); accepts a dispatched order on the way."""
+
+    text: str = Field(..., max_length=2000)
+
+
+class OrderExtendIn(Schema):
+    """延期, one action for both sides: the department asks with {reason, until | amount}; the dispatcher decides
+    with {decision, note} (a note is required to reject). A body with `decision` is a decision."""
+
+    reason: str | None = Field(None, max_length=500, description="The request: why")
+    until: dt.date | None = Field(None, description="The request: the new due date …")
+    amount: int | None = Field(None, ge=1, description="… or the extension in the limit's unit")
+    decision: Literal["approve", "reject"] | None = Field(None, description="The decision")
+    note: str | None = Field(None, max_length=500, description="The decision's note")
+
+
+class OrderRevisitIn(Schema):
+    """回访 (agent): reached but unresolved re-opens the order; resolved and satisfied are asked when reached."""
+
+    reached: bool
+    resolved: bool | None = None
+    satisfied: bool | None = None
+    note: str | None = _NOTE
+
+
+class OrderCloseIn(Schema):
+    """办结 (agent): after a resolved revisit, an unreached one, or when the caller wanted no call back."""
+
+    note: str | None = _NOTE
+
+
+class OrderMergeIn(Schema):
+    """合并 (agent): this order is the duplicate, `into` the master that keeps every caller."""
+
+    into: int = Field(..., ge=1, description="The master order's id")
+    note: str | None = _NOTE
+
+
+class OrderLinkIn(Schema):
+    """关联 (agent): a repeat call about the same matter."""
+
+    to: int = Field(..., ge=1, description="The other order's id")
+
+
+ACTION_BODIES: dict[str, type[Schema]] = {
+    "dispatch": OrderDispatchIn, "accept": OrderAcceptIn, "return": OrderReturnIn, "reply": OrderReplyIn,
+    "extend": OrderExtendIn, "revisit": OrderRevisitIn, "close": OrderCloseIn, "merge": OrderMergeIn,
+    "link": OrderLinkIn,
+}

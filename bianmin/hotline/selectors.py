@@ -13,13 +13,12 @@ from bianmin.core.models import Clock
 from bianmin.orgs.models import Unit
 from bianmin.orgs.roles import Action as Perm
 
-from . import access
 from .models import WorkOrder
 from .states import Status
 
 
 def visible_orders(user, perm: str = Perm.VIEW_WORKORDERS) -> QuerySet[WorkOrder]:
-    return WorkOrder.objects.filter(access.scope_q(user, perm))
+    return WorkOrder.objects.for_user(user, perm)
 
 
 def get_order(user, order_id: int) -> WorkOrder | None:

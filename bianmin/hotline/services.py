@@ -19,9 +19,8 @@ from bianmin.core.uploads import ALLOWED_FILE_TYPES, MAX_FILE_BYTES, check_uploa
 from bianmin.core.worktime.clock import LimitUnit
 from bianmin.core.worktime.loader import get_calendar
 from bianmin.orgs.models import Unit
-from bianmin.orgs.roles import DEPARTMENT_SCOPED_ROLES
 from bianmin.orgs.roles import Action as Perm
-from bianmin.orgs.scoping import memberships_for
+from bianmin.orgs.scoping import granted_units
 
 from . import access, limits, routing, states
 from .models import (
@@ -153,9 +152,9 @@ def _region(actor, ref, category: DispatchCategory) -> Unit:
         if region is None:
             raise InvalidInput("受理地区不存在。", "Unknown region.", field="region")
         return region
-    units = {m.unit.pk: m.unit for m in memberships_for(actor, Perm.TAKE_CALL) if m.role not in DEPARTMENT_SCOPED_ROLES}
+    units = granted_units(actor, Perm.TAKE_CALL)
     if len(units) == 1:
-        return next(iter(units.values()))
+        return units[0]
     if len(units) > 1:
         raise InvalidInput("您在多个地区受理来电，请指定受理地区。",
                            "You take calls for several regions; name the region.", field="region")

@@ -18,9 +18,8 @@ from django.views.decorators.http import require_http_methods
 from bianmin.catalog.search import pinyin_keys
 from bianmin.core import uploads
 from bianmin.core.errors import DomainError
-from bianmin.orgs.roles import DEPARTMENT_SCOPED_ROLES
 from bianmin.orgs.roles import Action as Perm
-from bianmin.orgs.scoping import can, memberships_for
+from bianmin.orgs.scoping import can, granted_units
 
 from . import phrases, services
 from .forms import intake_data
@@ -55,8 +54,7 @@ def _categories() -> list[dict]:
 
 def _regions(user) -> list:
     """The regions the agent takes calls for; a choice is offered only when there are several."""
-    units = {m.unit.pk: m.unit for m in memberships_for(user, Perm.TAKE_CALL) if m.role not in DEPARTMENT_SCOPED_ROLES}
-    return sorted(units.values(), key=lambda u: u.path)
+    return granted_units(user, Perm.TAKE_CALL)
 
 
 def _context(request, **extra) -> dict:

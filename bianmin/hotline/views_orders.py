@@ -25,9 +25,8 @@ from bianmin.core import timeutil, uploads
 from bianmin.core.errors import DomainError, InvalidInput
 from bianmin.core.privacy import log_unmask
 from bianmin.orgs.models import Unit
-from bianmin.orgs.roles import DEPARTMENT_SCOPED_ROLES
 from bianmin.orgs.roles import Action as Perm
-from bianmin.orgs.scoping import can, memberships_for
+from bianmin.orgs.scoping import can, via_department
 
 from . import access, display, offers, phrases, routing, selectors, services
 from .disclosure import Disclosure
@@ -50,7 +49,7 @@ def may_view(user) -> bool:
 
 def is_department(user) -> bool:
     """A department's handler: sees the orders of the department only, and never a confidential caller."""
-    return any(m.role in DEPARTMENT_SCOPED_ROLES for m in memberships_for(user, Perm.HANDLE_WORKORDER))
+    return via_department(user, Perm.HANDLE_WORKORDER)
 
 
 def _labels(row: dict) -> dict:

@@ -20,7 +20,7 @@ from bianmin.catalog import selectors
 from bianmin.catalog.models import GuideVersion, Item
 from bianmin.core import inputs, timeutil
 from bianmin.orgs.roles import Action
-from bianmin.orgs.scoping import can, memberships_for, sites_for
+from bianmin.orgs.scoping import can, own_site, sites_for
 
 PAGE_SIZE = 20
 
@@ -95,10 +95,7 @@ def guide(request, code: str):
 
 def _issuing_site(user):
     """The site the staff member works at, from a membership that lets them handle cases."""
-    for m in memberships_for(user, Action.HANDLE_CASE):
-        if m.site_id:
-            return m.site
-    return sites_for(user, Action.HANDLE_CASE).first()
+    return own_site(user, Action.HANDLE_CASE)
 
 
 @require_http_methods(["GET", "POST"])

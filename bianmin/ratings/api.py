@@ -13,6 +13,7 @@ from bianmin.cases.selectors import get_case
 from bianmin.core import throttle
 from bianmin.core.auth import STAFF_AUTH
 from bianmin.core.errors import InvalidInput, NotFound, PermissionDenied, RateLimited
+from bianmin.core.openapi import errors
 from bianmin.core.privacy import log_unmask
 from bianmin.orgs.models import Window
 
@@ -89,11 +90,22 @@ class PaperIn(Schema):
     comment: str | None = Field(None, max_length=4000)
 
 
-class UnmaskIn(Schema):
+class PendingCaseOut(Schema):
+    id: int
+    number: str
+    item_name: str
+    stage: str
+
+
+class PendingOut(Schema):
+    case: PendingCaseOut | None = Field(..., description="null when nothing waits for a rating")
+
+
+class RatingUnmaskIn(Schema):
     reason: str = Field(..., max_length=1000)
 
 
-class UnmaskOut(Schema):
+class RatingUnmaskOut(Schema):
     rater_name: str
     rater_phone: str
 
@@ -128,7 +140,8 @@ def paper_rating(request, case_id: int, payload: PaperIn):
              summary="Rate a service with the token from its link or QR code (no sign-in)",
              description="One rating per case and stage. Retrying the same submission (same `idempotency_key` "
                          "or `Idempotency-Key` header, or the same content) returns the stored rating with 200. "
-                         "A used token answers 409, an expired one 410, a malformed one 422.")
+                         "A used token answers 409, an expired one 410, a malformed one 422.",
+             openapi_extra=errors(409, 410, 429))
 def submit_rating(request, payload: RatingIn):
     address = throttle.client_address(request)
     if throttle.is_limited("rate-bad-token", address):
@@ -156,7 +169,8 @@ def device_rating(request, payload: DeviceRatingIn):
     return HttpStatus(201 if created else 200, _out(rating))
 
 
-@router.get("/devices/pending", auth=DeviceAuth(), summary="The case just served at the device's window, if unrated")
+@router.get("/devices/pending", response=PendingOut, auth=DeviceAuth(),
+            summary="The case just served at the device's window, if unrated")
 def device_pending(request):
     found = services.pending_case_for_device(request.auth)
     if found is None:
@@ -199,9 +213,9 @@ def get_rating(request, rating_id: int):
     return rating_detail(rating)
 
 
-@router.post("/ratings/{rating_id}/unmask", response=UnmaskOut, auth=STAFF_AUTH,
+@router.post("/ratings/{rating_id}/unmask", response=RatingUnmaskOut, auth=STAFF_AUTH,
              summary="Reveal the rater's name and phone (permission, logged with the reason)")
-def unmask_rating(request, rating_id: int, payload: UnmaskIn):
+def unmask_rating(request, rating_id: int, payload: RatingUnmaskIn):
     rating = selectors.get_rating(request.auth, rating_id)
     if rating is None:
         raise NotFound("评价不存在或无权查看。", "No such rating, or you may not see it.")

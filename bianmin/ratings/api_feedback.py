@@ -21,6 +21,7 @@ from bianmin.core import throttle
 from bianmin.core.auth import STAFF_AUTH, BearerAuth
 from bianmin.core.errors import NotFound, PermissionDenied
 from bianmin.core.masking import mask_name, mask_phone, mask_text
+from bianmin.core.openapi import errors
 from bianmin.orgs.models import Unit
 from bianmin.orgs.roles import Action as Perm
 from bianmin.orgs.scoping import can
@@ -43,7 +44,7 @@ class CommentTarget(Schema):
         # ninja reads attributes off any Python value; in a JSON body only an object is a target.
         value = getattr(value, "_obj", value)
         if not isinstance(value, dict | CommentTarget):
-            raise ValueError("target must be an object")  # noqa: TRY004 -- pydantic reports ValueError as 422
+            raise ValueError("target must be an object")
         return value
 
 
@@ -105,7 +106,8 @@ def _bearer_user(request):
              summary="Leave a comment (综合点评); public, throttled per address",
              description="The public may only use channel `portal`. Staff sending a bearer token with the "
                          "ENTER_COMMENT permission may use any channel. Too many requests from one address "
-                         "within a minute answer 429.")
+                         "within a minute answer 429.",
+             openapi_extra=errors(401, 403, 429))
 def create_comment(request, payload: CommentIn):
     user = _bearer_user(request)
     actor = user if user is not None and can(user, Perm.ENTER_COMMENT) else None

@@ -22,9 +22,10 @@ from bianmin.catalog.models import Item
 from bianmin.core import timeutil
 from bianmin.core.errors import DomainError, InvalidInput, PermissionDenied
 from bianmin.core.inputs import text as clean_text
+from bianmin.orgs import scoping
 from bianmin.orgs.models import Unit
 from bianmin.orgs.roles import Action as Perm
-from bianmin.orgs.scoping import NOTHING, can, memberships_for
+from bianmin.orgs.scoping import can
 
 from . import events
 from .models import Comment, CommentSource, Level
@@ -104,18 +105,19 @@ def unit_path_for(target_unit: Unit | None, target_item: Item | None) -> str:
     return ""
 
 
-def _may_enter_for(actor, path: str, item: Item | None) -> bool:
-    """Staff enter comments about the units in their ENTER_COMMENT scope (a site-limited membership:
-    its unit's subtree and the items its windows accept); a comment about no unit, anyone who may enter."""
-    if getattr(actor, "is_superuser", False) or not path:
+# Staff enter comments about the units in their ENTER_COMMENT scope: a site-limited grant covers its unit's
+# subtree and the items its windows accept (orgs.scoping reads these fields).
+ENTRY_UNITS = scoping.Scope(unit_path="path", site_memberships=scoping.SITE_SUBTREE)
+ENTRY_ITEMS = scoping.Scope(site="windows__site_id")
+
+
+def _may_enter_for(actor, unit: Unit | None, item: Item | None) -> bool:
+    """May `actor` enter a comment about `unit` (the target, or the item's accepting unit)? A comment about no
+    unit: anyone who may enter."""
+    if unit is None:
         return True
-    for m in memberships_for(actor, Perm.ENTER_COMMENT):
-        base = m.site.unit.path if m.site_id else m.unit.path
-        if path.startswith(base):
-            return True
-        if m.site_id and item is not None and item.windows.filter(site_id=m.site_id).exists():
-            return True
-    return False
+    return (scoping.may(actor, Perm.ENTER_COMMENT, unit, ENTRY_UNITS)
+            or (item is not None and scoping.may(actor, Perm.ENTER_COMMENT, item, ENTRY_ITEMS)))
 
 
 # ---------------------------------------------------------------- writing
@@ -142,7 +144,8 @@ def add_comment(actor, *, source, text, target_unit: Unit | None = None, target_
         raise InvalidInput("“是否投诉”应为是或否。", "is_complaint must be true or false.", field="is_complaint")
     level = _clean_level(level)
     path = unit_path_for(target_unit, target_item)
-    if actor is not None and not _may_enter_for(actor, path, target_item):
+    if actor is not None and not _may_enter_for(actor, target_unit or getattr(target_item, "accepting_unit", None),
+                                                target_item):
         raise PermissionDenied("点评对象不在您的管辖范围内。", "The target unit is outside your scope.", field="target")
     comment = Comment.objects.create(
         source=source, is_complaint=is_complaint, level=level, target_unit=target_unit, target_item=target_item,
@@ -181,22 +184,14 @@ def resolve_target(*, unit_id=None, item_code=None, public: bool) -> tuple[Unit 
 # ---------------------------------------------------------------- reading
 
 def scope_q(user) -> Q:
-    """Comments the user may read: VIEW_RATINGS over the comment's unit path (a site-limited
-    membership: comments about its own unit and about the items its windows accept), plus the
-    comments the user entered. General comments (no unit) are read by unit-wide memberships."""
-    if getattr(user, "is_superuser", False):
-        return Q()
-    if not getattr(user, "is_authenticated", False):
-        return NOTHING
-    q = Q(entered_by=user)
-    for m in memberships_for(user, Perm.VIEW_RATINGS):
-        if m.site_id:
-            q |= Q(unit_path=m.site.unit.path)
-            q |= Q(target_item__in=Item.objects.filter(windows__site_id=m.site_id).values("pk"))
-        else:
-            # General comments (no unit) are about the platform as a whole: every unit-wide reader
-            # (a supervisor) sees them and can route them; site-limited managers do not.
-            q |= Q(unit_path__startswith=m.unit.path) | Q(unit_path="")
+    """Comments the user may read: VIEW_RATINGS over the comment's unit path (Comment.scope: a site-limited
+    grant reads comments about its own unit and about the items its windows accept), plus the comments the
+    user entered. General comments (no unit) are about the platform as a whole: every unit-wide reader (a
+    supervisor) sees them and can route them; site-limited managers do not."""
+    # A subquery: the items' windows are a to-many join, and a comment must count once.
+    q = Q(pk__in=Comment.objects.for_user(user, Perm.VIEW_RATINGS).values("pk"))
+    if scoping.highest_unit(user, Perm.VIEW_RATINGS) is not None:
+        q |= Q(unit_path="")
     return q
 
 
@@ -222,25 +217,18 @@ def filtered(user, f: dict) -> QuerySet[Comment]:
     return qs
 
 
+# The full contact phone is for those who answer the comment: UNMASK over the comment's unit (a site-limited
+# grant: its own unit), general comments by unit-wide grants, and the person who entered it.
+UNMASK_SCOPE = scoping.Scope(unit_path="unit_path", site_memberships=scoping.SITE_OWN_UNIT, person="entered_by",
+                             person_actions=frozenset({Perm.UNMASK}))
+
+
 def may_unmask(user, comment: Comment) -> bool:
-    """The full contact phone is for those who answer the comment: UNMASK over the comment's unit,
-    or the person who entered it."""
-    if getattr(user, "is_superuser", False) or comment.entered_by_id == getattr(user, "pk", None):
+    if not comment.unit_path and scoping.highest_unit(user, Perm.UNMASK) is not None:
         return True
-    for m in memberships_for(user, Perm.UNMASK):
-        if m.site_id:
-            if comment.unit_path and comment.unit_path == m.site.unit.path:
-                return True
-        elif not comment.unit_path or comment.unit_path.startswith(m.unit.path):
-            return True
-    return False
+    return scoping.may(user, Perm.UNMASK, comment, UNMASK_SCOPE)
 
 
 def enterable_units(user) -> QuerySet[Unit]:
     """Units a staff member may name as the target of a comment they enter, in tree order."""
-    if getattr(user, "is_superuser", False):
-        return Unit.objects.order_by("path")
-    q = NOTHING
-    for m in memberships_for(user, Perm.ENTER_COMMENT):
-        q |= Q(path__startswith=m.site.unit.path if m.site_id else m.unit.path)
-    return Unit.objects.filter(q).order_by("path")
+    return scoping.units_for(user, Perm.ENTER_COMMENT, ENTRY_UNITS).order_by("path")

@@ -10,47 +10,29 @@ results and surveys belong to a *unit*, not a site, so they are scoped by unit p
 """
 from __future__ import annotations
 
-from django.db.models import Q
-
+from bianmin.orgs import scoping
 from bianmin.orgs.models import Unit
-from bianmin.orgs.scoping import NOTHING, memberships_for
 
 
-def _site_unit_path(m) -> str:
-    return m.site.unit.path
+def unit_scope(field: str = "path") -> scoping.Scope:
+    """Rows that belong to the unit whose path is in `field`, reached as this module's docstring says."""
+    return scoping.Scope(unit_path=field, site_memberships=scoping.SITE_OWN_UNIT)
 
 
-def unit_path_q(user, action: str, field: str = "path") -> Q:
-    """Rows whose unit path (in `field`) lies in the user's scope for `action`."""
-    if getattr(user, "is_superuser", False):
-        return Q()
-    q = NOTHING
-    for m in memberships_for(user, action):
-        if m.site_id:
-            q |= Q(**{field: _site_unit_path(m)})
-        else:
-            q |= Q(**{f"{field}__startswith": m.unit.path})
-    return q
+def unit_in_scope(user, action: str, unit: Unit | None) -> bool:
+    return scoping.may(user, action, unit, unit_scope())
 
 
 def path_in_scope(user, action: str, path: str) -> bool:
+    """For imports that ask of many units: the reached paths are read once per person and action."""
     if getattr(user, "is_superuser", False):
         return True
-    if not path:
-        return False
-    for m in memberships_for(user, action):
-        if m.site_id:
-            if path == _site_unit_path(m):
-                return True
-        elif path.startswith(m.unit.path):
-            return True
-    return False
-
-
-def unit_in_scope(user, action: str, unit: Unit) -> bool:
-    return path_in_scope(user, action, unit.path)
+    cache = user.__dict__.setdefault("_bianmin_reached_paths", {})
+    if action not in cache:
+        cache[action] = set(units_in_scope(user, action).values_list("path", flat=True))
+    return path in cache[action]
 
 
 def units_in_scope(user, action: str):
     """Units the user may act on, in tree order."""
-    return Unit.objects.filter(unit_path_q(user, action)).order_by("path")
+    return scoping.units_for(user, action, unit_scope()).order_by("path")

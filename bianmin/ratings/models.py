@@ -12,6 +12,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bianmin.orgs.roles import Action as Perm
+from bianmin.orgs.scoping import SITE_OWN_UNIT, Scope, ScopedQuerySet
+
 
 class Level(models.TextChoices):
     VERY_SATISFIED = "very_satisfied", _("非常满意")
@@ -93,7 +96,7 @@ def good_in(counts) -> int:
     return sum(counts.get(level.value) or 0 for level in GOOD_LEVELS)
 
 
-class RatingQuerySet(models.QuerySet):
+class RatingQuerySet(ScopedQuerySet):
     def first_ratings(self):
         return self.filter(FIRST_Q)
 
@@ -113,6 +116,8 @@ class RatingQuerySet(models.QuerySet):
 
 
 class Rating(models.Model):
+    # Ratings of a site are the site's; a rating without a site (a department's) sits at its unit path.
+    scope = Scope(site="site_id", unit_path="unit_path")
     level = models.CharField(_("评价等级"), max_length=20, choices=Level.choices)
     is_bad = models.BooleanField(_("差评"), default=False, db_index=True)
     channel = models.CharField(_("评价渠道"), max_length=16, choices=Channel.choices)
@@ -302,6 +307,12 @@ class CommentSource(models.TextChoices):
 
 
 class Comment(models.Model):
+    # Read (VIEW_RATINGS) by the unit it is about (a site-limited grant: its own unit only, and the items its
+    # windows accept) and by the person who entered it. General comments: see ratings.comments.scope_q.
+    scope = Scope(site="target_item__windows__site_id", unit_path="unit_path", site_memberships=SITE_OWN_UNIT,
+                  person="entered_by", person_actions=frozenset({Perm.VIEW_RATINGS}))
+    objects = ScopedQuerySet.as_manager()
+
     """综合点评: a comment from society about a unit or item, entered by staff or left on the portal."""
 
     source = models.CharField(_("来源"), max_length=12, choices=CommentSource.choices)
@@ -338,7 +349,15 @@ class AssessmentImport(models.Model):
         ordering = ["-imported_at"]
 
 
+# Assessment results and surveys belong to a unit (ratings.feedback_scope): a unit-wide grant reaches its
+# subtree, a grant limited to a site only the site's own unit.
+UNIT_OWNED = Scope(unit_path="unit__path", site_memberships=SITE_OWN_UNIT)
+
+
 class AssessmentResult(models.Model):
+    scope = UNIT_OWNED
+    objects = ScopedQuerySet.as_manager()
+
     batch = models.ForeignKey(AssessmentImport, on_delete=models.CASCADE, related_name="results")
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="assessments",
                              verbose_name=_("被评估单位"))
@@ -353,6 +372,9 @@ class AssessmentResult(models.Model):
 
 class Survey(models.Model):
     """监督查评: a reproducible random sample of raters for return-visit surveys."""
+
+    scope = UNIT_OWNED
+    objects = ScopedQuerySet.as_manager()
 
     title = models.CharField(_("名称"), max_length=100)
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="surveys", verbose_name=_("范围"))

@@ -5,14 +5,14 @@ from django.db.models import QuerySet
 
 from bianmin.orgs.models import Unit
 from bianmin.orgs.roles import Action as Perm
-from bianmin.orgs.scoping import scope_q
+from bianmin.orgs.scoping import may
 
 from .models import Rating
 
 
 def visible_ratings(user, action: str = Perm.VIEW_RATINGS) -> QuerySet[Rating]:
     """Ratings of the sites (or, for ratings without a site, the departments) in the user's scope."""
-    return Rating.objects.filter(scope_q(user, action, site_field="site_id", unit_path_field="unit_path"))
+    return Rating.objects.for_user(user, action)
 
 
 def get_rating(user, rating_id: int) -> Rating | None:
@@ -22,7 +22,7 @@ def get_rating(user, rating_id: int) -> Rating | None:
 
 
 def may_unmask(user, rating: Rating) -> bool:
-    return visible_ratings(user, Perm.UNMASK).filter(pk=rating.pk).exists()
+    return may(user, Perm.UNMASK, rating)
 
 
 def filtered(user, f: dict) -> QuerySet[Rating]:

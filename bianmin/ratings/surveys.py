@@ -30,7 +30,7 @@ from bianmin.core.inputs import text as clean_text
 from bianmin.orgs.models import Unit
 from bianmin.orgs.roles import Action as Perm
 
-from .feedback_scope import unit_in_scope, unit_path_q
+from .feedback_scope import unit_in_scope
 from .models import Rating, Score, Survey, SurveyVisit
 
 MAX_SEED = 2**63 - 1  # Survey.seed is a signed 64-bit column
@@ -179,7 +179,7 @@ def record_visit(actor, visit: SurveyVisit, *, status, policy_awareness=None, co
 # ---------------------------------------------------------------- reading
 
 def visible_surveys(user) -> QuerySet[Survey]:
-    return (Survey.objects.filter(unit_path_q(user, Perm.SURVEY, "unit__path"))
+    return (Survey.objects.for_user(user, Perm.SURVEY)
             .select_related("unit", "drawn_by").order_by("-drawn_at", "-id"))
 
 

@@ -10,11 +10,21 @@ from ninja.responses import Status as HttpStatus
 from bianmin.core import timeutil
 from bianmin.core.auth import STAFF_AUTH
 from bianmin.core.errors import InvalidInput, NotFound
+from bianmin.core.openapi import FileOut, action_routes, body
 from bianmin.core.paging import RowsOfPage
 from bianmin.ratings.models import Rating
 
 from . import figures, selectors, services
-from .schemas import AppealOut, FiguresOut, TicketDetail, TicketRow, appeal_out, ticket_detail, ticket_row
+from .schemas import (
+    ACTION_BODIES,
+    AppealOut,
+    TicketDetail,
+    TicketFiguresOut,
+    TicketRow,
+    appeal_out,
+    ticket_detail,
+    ticket_row,
+)
 from .states import Action, Status
 
 router = Router(tags=["rectification"], auth=STAFF_AUTH)
@@ -44,16 +54,17 @@ def list_tickets(request, filters: Query[TicketFilter]):
         "verify_clock__pauses", "rectify_clock__pauses", "ledger_clock__pauses"), lambda t: ticket_row(t, now))
 
 
-class FiguresFilter(Schema):
+class TicketFiguresFilter(Schema):
     unit: int | None = None
     date_from: dt.date | None = Field(None, alias="from")
     date_to: dt.date | None = Field(None, alias="to")
 
 
-@router.get("/rectifications/figures", response=FiguresOut, summary="The policy's figures for tickets in your scope",
+@router.get("/rectifications/figures", response=TicketFiguresOut,
+            summary="The policy's figures for tickets in your scope",
             description="Tickets created and appeals filed from `from` to `to` (inclusive, either may be left out) "
                         "in `unit` and below, within your scope. Rates are null when nothing can be counted.")
-def get_figures(request, filters: Query[FiguresFilter]):
+def get_figures(request, filters: Query[TicketFiguresFilter]):
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise InvalidInput("起始日期不能晚于截止日期。", "`from` must not be after `to`.", field="from")
     figs = figures.compute(selectors.filtered(request.auth, {"unit": filters.unit}),
@@ -67,21 +78,15 @@ def get_ticket(request, ticket_id: int):
     return ticket_detail(_ticket(request, ticket_id))
 
 
-@router.post("/rectifications/{ticket_id}/attachments", response={201: dict}, summary="Attach evidence to a ticket")
+@router.post("/rectifications/{ticket_id}/attachments", response={201: FileOut}, summary="Attach evidence to a ticket")
 def attach(request, ticket_id: int, file: File[UploadedFile]):
     _ticket(request, ticket_id)
     attachment = services.attach(ticket_id, request.auth, file)
     return HttpStatus(201, {"id": attachment.pk, "name": attachment.name, "size": attachment.size})
 
 
-@router.post("/rectifications/{ticket_id}/{action}", response=TicketDetail, summary="Perform a ticket action",
-             description="Actions: verify {channel, reached, note}; resolve {outcome: rectified_now|ledger|explained|"
-                         "malicious, note, deadline?} (ledger: the note and the deadline are the rater's first "
-                         "answer, texted to them; the rectify clock stops and a ledger clock runs to the deadline); "
-                         "progress {note}; rectified {note}; approve_exclusion {note?}; "
-                         "reject_exclusion {note}; feedback {channel, message}; close {} (409 until feedback). "
-                         "Channels: " + ", ".join(["phone", "sms", "visit", "onsite", "letter", "online"]) + ".")
 def act(request, ticket_id: int, action: str):
+    """Perform a ticket action; the services read and check the action's fields from the JSON body."""
     import json
 
     _ticket(request, ticket_id)
@@ -97,8 +102,21 @@ def act(request, ticket_id: int, action: str):
     return ticket_detail(_ticket(request, ticket_id))
 
 
+# One documented operation per action (the same URLs), then the fallback that answers unknown actions with 404.
+action_routes(router, "/rectifications/{ticket_id}", "ticket_id", ACTION_BODIES, act, response=TicketDetail,
+              summary="Perform a ticket action")
+router.post("/rectifications/{ticket_id}/{action}", response=TicketDetail, include_in_schema=False)(act)
+
+
 class AppealIn(Schema):
     reason: str = Field(..., max_length=4000)
+
+
+class AppealFormIn(Schema):
+    """An appeal with evidence files (multipart/form-data)."""
+
+    reason: str = Field(..., max_length=4000)
+    files: list[bytes] = Field([], description="Evidence files")
 
 
 class DecisionIn(Schema):
@@ -107,7 +125,8 @@ class DecisionIn(Schema):
 
 
 @router.post("/ratings/{rating_id}/appeals", response={201: AppealOut}, summary="Appeal a rating (申诉)",
-             description="JSON {reason}, or multipart with `reason` and evidence `files`.")
+             description="JSON {reason}, or multipart with `reason` and evidence `files`.",
+             openapi_extra=body(AppealIn, form=AppealFormIn))
 def file_appeal(request, rating_id: int):
     import json
 

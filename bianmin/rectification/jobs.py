@@ -27,6 +27,8 @@ from bianmin.core.errors import CalendarNotCovered
 from bianmin.core.models import Clock
 from bianmin.core.notify import notify
 from bianmin.core.worktime.clock import ClockState, Warning
+from bianmin.orgs import scoping
+from bianmin.orgs.roles import Role
 from bianmin.ratings.models import Rating
 
 from . import services
@@ -106,13 +108,13 @@ def _warn_handlers(now: dt.datetime) -> int:
                       f"{field}__due_at__gte": now}) & _not_warned(field))
     tickets = Ticket.objects.filter(status__in=OPEN).filter(soon).select_related(*CLOCKS).order_by("pk")[:BATCH]
     for ticket in tickets:
-        for field, clock in _running_clocks(ticket):
+        for _field, clock in _running_clocks(ticket):
             if state_of(clock, now).warning is not Warning.YELLOW or ticket.events.filter(
                     action="warn", data__clock=str(clock.pk)).exists():
                 continue
             TicketEvent.objects.create(ticket=ticket, action="warn", from_status=ticket.status,
                                        to_status=ticket.status, note="时限预警", data={"clock": str(clock.pk)}, at=now)
-            notify([ticket.assignee] if ticket.assignee else services._users_with("handler", ticket),
+            notify([ticket.assignee] if ticket.assignee else scoping.people([Role.HANDLER], ticket),
                    f"预警：整改工单 {ticket.number} 即将到期。", services.ticket_link(ticket))
             warned += 1
     return warned

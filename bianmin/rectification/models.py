@@ -6,6 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bianmin.orgs.roles import Action as Perm
+from bianmin.orgs.scoping import Scope, ScopedQuerySet
+
 from .states import Action, Outcome, Status
 
 STATUS_LABELS = {
@@ -65,6 +68,13 @@ class Escalation(models.IntegerChoices):
 
 
 class Ticket(models.Model):
+    # Managers reach a ticket through its site, regions through its unit or its site's unit, the department
+    # (handlers) through its unit, and the person it is assigned to (a clerk) personally.
+    scope = Scope(site="assigned_site_id", unit_path=("unit_path", "assigned_site__unit__path"),
+                  department_path="unit_path", person="assignee",
+                  person_actions=frozenset({Perm.VIEW_TICKETS, Perm.HANDLE_TICKET}))
+    objects = ScopedQuerySet.as_manager()
+
     number = models.CharField(_("工单编号"), max_length=30, unique=True)
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
     rating = models.OneToOneField("ratings.Rating", null=True, blank=True, on_delete=models.PROTECT,
@@ -170,6 +180,12 @@ class Attachment(models.Model):
 
 class Appeal(models.Model):
     """申诉复核: the rated person or unit contests a rating; decided at county or city level."""
+
+    # Reviewers (DECIDE_APPEAL) reach it through the rating's site or the unit; the unit that filed it
+    # (FILE_APPEAL) the same way or, for a department, through its unit; the filer and the rated person personally.
+    scope = Scope(site="rating__site_id", unit_path="unit_path", department_path="unit_path",
+                  person=("filed_by", "rating__staff__user"), person_actions=frozenset({Perm.FILE_APPEAL}))
+    objects = ScopedQuerySet.as_manager()
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待复核")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
@@ -9,10 +10,12 @@ from ninja import Field, Schema
 from bianmin.core import timeutil
 from bianmin.core.clocks import state_of
 from bianmin.core.masking import mask_text
+from bianmin.core.openapi import RateOut
 from bianmin.core.worktime.clock import ClockState, Warning
 
 from . import overview
-from .models import Ticket
+from .models import ContactChannel, Ticket
+from .states import Outcome
 
 
 class ClockOut(Schema):
@@ -53,7 +56,7 @@ class TicketRow(Schema):
     created_at: dt.datetime
 
 
-class EventOut(Schema):
+class TicketEventOut(Schema):
     action: str
     from_status: str
     to_status: str
@@ -77,7 +80,7 @@ class TicketDetail(TicketRow):
     feedback_at: dt.datetime | None
     followup_rating_id: int | None
     contacts: list[ContactOut]
-    events: list[EventOut]
+    events: list[TicketEventOut]
 
 
 def clock_out(state: ClockState, stopped_at: dt.datetime | None) -> dict:
@@ -135,19 +138,13 @@ def appeal_out(a) -> dict:
             "due": state.due_at, "clock": clock_out(state, a.clock.stopped_at)}
 
 
-class RateOut(Schema):
-    numerator: int
-    denominator: int
-    value: float | None  # numerator / denominator, None when there is nothing to divide by
-
-
 class AppealCounts(Schema):
     upheld: int
     dismissed: int
     pending: int
 
 
-class FiguresOut(Schema):
+class TicketFiguresOut(Schema):
     date_from: dt.date | None
     date_to: dt.date | None
     revisit_rate: RateOut
@@ -156,3 +153,74 @@ class FiguresOut(Schema):
     excluded_malicious: int
     appeals: AppealCounts
     definitions: dict[str, str]
+
+
+# ---------------------------------------------------------------- action bodies (POST /rectifications/{id}/{action})
+# What each action reads from its JSON body (services.HANDLERS); the services check every field and answer 422
+# naming it. One schema per action (core.openapi.action_routes).
+
+ContactChannelCode = Literal[tuple(ContactChannel.values)]  # type: ignore[valid-type]
+OutcomeCode = Literal[tuple(o.value for o in Outcome)]  # type: ignore[valid-type]
+_NOTE = Field(None, max_length=2000)
+_NOTE_REQUIRED = Field(..., max_length=2000)
+
+
+class TicketVerifyIn(Schema):
+    """核实: one contact attempt with the rater, reached or not."""
+
+    channel: ContactChannelCode
+    reached: bool
+    note: str | None = _NOTE
+
+
+class TicketResolveIn(Schema):
+    """The handling decided: rectified now, a ledger with a deadline (the note and deadline are texted to the
+    rater as the first answer), explained, or a rating found mistaken or malicious (ratings only)."""
+
+    outcome: OutcomeCode
+    note: str = _NOTE_REQUIRED
+    deadline: dt.date | None = Field(None, description="Required with outcome `ledger`; not in the past")
+
+
+class TicketProgressIn(Schema):
+    """A progress note on a ledger ticket."""
+
+    note: str = _NOTE_REQUIRED
+
+
+class TicketRectifiedIn(Schema):
+    """The ledger's rectification is done."""
+
+    note: str = _NOTE_REQUIRED
+
+
+class TicketApproveExclusionIn(Schema):
+    """A supervisor finds the rating mistaken or malicious: it leaves the statistics."""
+
+    note: str | None = _NOTE
+
+
+class TicketRejectExclusionIn(Schema):
+    """A supervisor refuses the exclusion: rectification goes on."""
+
+    note: str = _NOTE_REQUIRED
+
+
+class TicketFeedbackIn(Schema):
+    """The answer given to the rater."""
+
+    channel: ContactChannelCode
+    message: str = _NOTE_REQUIRED
+
+
+class TicketCloseIn(Schema):
+    """办结 (409 until feedback was recorded)."""
+
+    note: str | None = _NOTE
+
+
+ACTION_BODIES: dict[str, type[Schema]] = {
+    "verify": TicketVerifyIn, "resolve": TicketResolveIn, "progress": TicketProgressIn,
+    "rectified": TicketRectifiedIn, "approve_exclusion": TicketApproveExclusionIn,
+    "reject_exclusion": TicketRejectExclusionIn, "feedback": TicketFeedbackIn, "close": TicketCloseIn,
+}

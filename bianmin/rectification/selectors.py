@@ -5,21 +5,16 @@ sees the tickets assigned to them personally.
 """
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from bianmin.orgs.roles import Action as Perm
-from bianmin.orgs.scoping import scope_q
 
 from .models import Appeal, Ticket
 from .overview import overdue_q
 
 
 def visible_tickets(user, action: str = Perm.VIEW_TICKETS) -> QuerySet[Ticket]:
-    q = scope_q(user, action, site_field="assigned_site_id", unit_path_field="unit_path",
-                department_path_field="unit_path")
-    if getattr(user, "is_authenticated", False):
-        q |= Q(assignee=user)
-    return Ticket.objects.filter(q)
+    return Ticket.objects.for_user(user, action)
 
 
 def get_ticket(user, ticket_id: int) -> Ticket | None:
@@ -67,9 +62,5 @@ def appeals_of_unit(user, unit_id: int | None) -> QuerySet[Appeal]:
 
 def visible_appeals(user) -> QuerySet[Appeal]:
     """Appeals a reviewer may decide or a unit filed or is concerned by; the filer always sees their own."""
-    q = scope_q(user, Perm.DECIDE_APPEAL, site_field="rating__site_id", unit_path_field="unit_path")
-    q |= scope_q(user, Perm.FILE_APPEAL, site_field="rating__site_id", unit_path_field="unit_path",
-                 department_path_field="unit_path")
-    if getattr(user, "is_authenticated", False):
-        q |= Q(filed_by=user) | Q(rating__staff__user=user)
-    return Appeal.objects.filter(q).select_related("rating", "filed_by", "decided_by", "clock")
+    return (Appeal.objects.for_user(user, (Perm.DECIDE_APPEAL, Perm.FILE_APPEAL))
+            .select_related("rating", "filed_by", "decided_by", "clock"))

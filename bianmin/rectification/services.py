@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,10 +23,10 @@ from bianmin.core.sequences import next_value
 from bianmin.core.uploads import check_upload
 from bianmin.core.worktime.clock import LimitUnit
 from bianmin.core.worktime.loader import get_calendar
-from bianmin.orgs.models import Membership, Unit
+from bianmin.orgs import scoping
+from bianmin.orgs.models import Site, Unit
 from bianmin.orgs.roles import Action as Perm
 from bianmin.orgs.roles import Role
-from bianmin.orgs.scoping import memberships_for
 from bianmin.ratings import services as rating_services
 from bianmin.ratings.models import Rating
 
@@ -68,43 +69,14 @@ def limits_for(unit: Unit) -> Limits:
 
 # ---------------------------------------------------------------- who
 
-def _covers(m: Membership, unit_path: str, site_id: int | None) -> bool:
-    """Does membership `m` reach a ticket of this unit path and site?"""
-    if m.role == Role.HANDLER:  # department staff: through the department tree only
-        return unit_path.startswith(m.unit.path)
-    if m.site_id:
-        return site_id == m.site_id
-    return unit_path.startswith(m.unit.path) or (site_id is not None and _site_path(site_id).startswith(m.unit.path))
-
-
-def _site_path(site_id: int) -> str:
-    from bianmin.orgs.models import Site
-
-    return Site.objects.filter(pk=site_id).values_list("unit__path", flat=True).first() or "~"
-
-
 def may(user, perm: str, ticket: Ticket) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    if perm == Perm.HANDLE_TICKET and ticket.assignee_id == user.pk:
-        return True
-    return any(_covers(m, ticket.unit_path, ticket.assigned_site_id) for m in memberships_for(user, perm))
+    """The ticket's scope (Ticket.scope, orgs.scoping): its site, unit, department and assignee."""
+    return scoping.may(user, perm, ticket)
 
 
 def _require(user, perm: str, ticket: Ticket) -> None:
     if not may(user, perm, ticket):
         raise PermissionDenied("您无权办理此整改工单。", "You may not act on this ticket.")
-
-
-def _users_with(role: str, ticket_or_path, site_id: int | None = None):
-    """Active users holding `role` whose scope covers the ticket's unit or site."""
-    path = ticket_or_path if isinstance(ticket_or_path, str) else ticket_or_path.unit_path
-    site_id = site_id if isinstance(ticket_or_path, str) else ticket_or_path.assigned_site_id
-    out = []
-    for m in Membership.objects.filter(role=role, user__is_active=True).select_related("unit", "user"):
-        if _covers(m, path, site_id):
-            out.append(m.user)
-    return out
 
 
 def ticket_link(ticket: Ticket) -> str:
@@ -159,7 +131,7 @@ def _open(*, source: str, unit: Unit, site, assignee, real_name: bool, since: dt
     # The due date, not the limit: a ticket the sweep opened late has less time left than the limit.
     verify_by = timezone.localtime(ticket.verify_clock.due_at)
     text_ = f"新的差评整改工单 {ticket.number}：请于 {verify_by:%m月%d日} 前回访核实（时限 {limits.verify} 个工作日）。"
-    notify({assignee, *_users_with(Role.HANDLER, ticket), *_users_with(Role.MANAGER, ticket)} - {None},
+    notify({assignee, *scoping.people([Role.HANDLER], ticket), *scoping.people([Role.MANAGER], ticket)} - {None},
            text_, ticket_link(ticket))
     return ticket
 
@@ -297,7 +269,7 @@ def _resolve(ticket: Ticket, actor, data: dict) -> Ticket:
 
         transaction.on_commit(lambda: rater_view.text_the_plan(ticket))
     if outcome == Outcome.MALICIOUS:
-        notify(_users_with(Role.SUPERVISOR, ticket), f"整改工单 {ticket.number} 申请认定为误评/恶意差评，请审核。",
+        notify(scoping.people([Role.SUPERVISOR], ticket), f"整改工单 {ticket.number} 申请认定为误评/恶意差评，请审核。",
                ticket_link(ticket))
     return ticket
 
@@ -347,7 +319,7 @@ def _approve_exclusion(ticket: Ticket, actor, data: dict) -> Ticket:
     rating_services.exclude(ticket.rating, "误评/恶意差评（经审核）", by=actor)
     _record(ticket, Action.APPROVE_EXCLUSION, actor, before, note)
     # The management agency (the supervisors over this unit) is told that a rating left the statistics.
-    notify(_users_with(Role.SUPERVISOR, ticket), f"评价 #{ticket.rating_id} 经审核认定为误评/恶意差评，已不计入统计。",
+    notify(scoping.people([Role.SUPERVISOR], ticket), f"评价 #{ticket.rating_id} 经审核认定为误评/恶意差评，已不计入统计。",
            ticket_link(ticket))
     return ticket
 
@@ -360,7 +332,7 @@ def _reject_exclusion(ticket: Ticket, actor, data: dict) -> Ticket:
     ticket.status, ticket.outcome = target, ""
     ticket.save(update_fields=["status", "outcome"])
     _record(ticket, Action.REJECT_EXCLUSION, actor, before, note)
-    notify([ticket.assignee, *_users_with(Role.MANAGER, ticket)], f"整改工单 {ticket.number} 的误评认定未获批准，请继续整改。",
+    notify([ticket.assignee, *scoping.people([Role.MANAGER], ticket)], f"整改工单 {ticket.number} 的误评认定未获批准，请继续整改。",
            ticket_link(ticket))
     return ticket
 
@@ -463,9 +435,9 @@ def _escalate(ticket: Ticket, why: str) -> None:
     level = Escalation(ticket.escalation)
     _record(ticket, Action.ESCALATE, None, ticket.status, why, {"level": int(level)})
     role = Role.MANAGER if level == Escalation.MANAGER else Role.SUPERVISOR
-    targets = _users_with(role, ticket)
+    targets = scoping.people([role], ticket)
     if role == Role.MANAGER and not targets:  # a department ticket without a centre: go straight up
-        targets = _users_with(Role.SUPERVISOR, ticket)
+        targets = scoping.people([Role.SUPERVISOR], ticket)
     notify(targets, f"督办：整改工单 {ticket.number}（{why}）", ticket_link(ticket))
 
 
@@ -478,15 +450,17 @@ def escalate(ticket_id: int, why: str) -> Ticket:
 
 # ---------------------------------------------------------------- appeals
 
-def _appeal_scope(rating: Rating) -> Ticket:
-    """An unsaved ticket carrying the rating's responsible unit and site, to reuse the ticket scope rules."""
-    return Ticket(unit_path=(_responsible(rating)[0] or Unit(path="~")).path, assigned_site_id=rating.site_id)
+# The unit answerable for a rating, as a ticket about it would be reached: by its unit path (a region, or the
+# department through it) or by the rated site (the site, or a region above the site's unit).
+RATED_UNIT = scoping.Scope(unit_path="path", department_path="path", site_memberships=scoping.SITE_NONE)
 
 
 def may_appeal(actor, rating: Rating) -> bool:
     """The rated staff member, or someone holding FILE_APPEAL over the rated unit (pages ask before offering)."""
     own = rating.staff_id and getattr(rating.staff, "user_id", None) == actor.pk
-    return bool(own or may(actor, Perm.FILE_APPEAL, _appeal_scope(rating)))
+    site = Site.objects.select_related("unit").filter(pk=rating.site_id).first() if rating.site_id else None
+    return bool(own or scoping.may(actor, Perm.FILE_APPEAL, _responsible(rating)[0], RATED_UNIT)
+                or scoping.may(actor, Perm.FILE_APPEAL, site, scoping.SITES))
 
 
 def may_decide(actor, appeal: Appeal) -> bool:
@@ -498,17 +472,17 @@ def file_appeal(actor, rating: Rating, *, reason, files=()) -> Appeal:
     reason = text({"reason": reason}, "reason", "申诉理由", "Reason", max_len=MAX_NOTE)
     if not may_appeal(actor, rating):
         raise PermissionDenied("只有被评价的工作人员或其单位可以申诉。", "Only the rated person or unit may appeal.")
-    scope_ticket = _appeal_scope(rating)
+    unit = _responsible(rating)[0]
     if rating.excluded:
         raise Conflict("该评价已不计入统计，无需申诉。", "This rating is already excluded.", code="already_excluded")
     if Appeal.objects.filter(rating=rating).exists():
         raise Conflict("同一评价只能申诉一次。", "A rating can be appealed only once.", code="already_appealed")
     now = timeutil.now()
-    limits = limits_for(_responsible(rating)[0] or Unit(path="/"))
+    limits = limits_for(unit or Unit(path="/"))
     try:
         with transaction.atomic():
             appeal = Appeal.objects.create(
-                rating=rating, filed_by=actor, unit_path=scope_ticket.unit_path, reason=reason, filed_at=now,
+                rating=rating, filed_by=actor, unit_path=unit.path if unit else "~", reason=reason, filed_at=now,
                 clock=clocks.start_clock(now, limits.appeal, LimitUnit.WORKDAYS, "appeal"))
             for f in files:
                 _store_file(f, actor, appeal=appeal)
@@ -520,12 +494,9 @@ def file_appeal(actor, rating: Rating, *, reason, files=()) -> Appeal:
 
 def reviewers_for(appeal: Appeal):
     """Supervisors at county or city level whose scope covers the rating (never the filer)."""
-    out = []
-    for m in Membership.objects.filter(role=Role.SUPERVISOR, user__is_active=True).select_related("unit", "user"):
-        if m.unit.level in (Unit.Level.COUNTY, Unit.Level.CITY, Unit.Level.PROVINCE) and \
-                appeal.unit_path.startswith(m.unit.path) and m.user_id != appeal.filed_by_id:
-            out.append(m.user)
-    return out
+    grants = Q(unit__level__in=(Unit.Level.COUNTY, Unit.Level.CITY, Unit.Level.PROVINCE))
+    region = scoping.Scope(unit_path="unit_path", site_memberships=scoping.SITE_SUBTREE)
+    return [u for u in scoping.people([Role.SUPERVISOR], appeal, region, grants=grants) if u.pk != appeal.filed_by_id]
 
 
 def decide_appeal(actor, appeal_id: int, *, decision, reason) -> Appeal:

@@ -8,6 +8,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from bianmin.core.auth import STAFF_AUTH
 from bianmin.core.errors import NotFound, PermissionDenied
+from bianmin.core.openapi import file_answer
 from bianmin.core.paging import RowsOfPage
 from bianmin.orgs.scoping import can
 
@@ -76,11 +77,12 @@ def _file(request, report_id: int, fmt: str):
     return views.download(request, report, fmt)
 
 
-@router.get("/reports/{report_id}/excel", summary="A report as an Excel workbook (.xlsx)")
+@router.get("/reports/{report_id}/excel", summary="A report as an Excel workbook (.xlsx)",
+            openapi_extra=file_answer("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
 def report_excel(request, report_id: int):
     return _file(request, report_id, "xlsx")
 
 
-@router.get("/reports/{report_id}/pdf", summary="A report as a PDF (A4)")
+@router.get("/reports/{report_id}/pdf", summary="A report as a PDF (A4)", openapi_extra=file_answer("application/pdf"))
 def report_pdf(request, report_id: int):
     return _file(request, report_id, "pdf")

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bianmin.orgs.scoping import SITE_NONE, Scope, ScopedQuerySet
+
 from . import calendar
 
 
@@ -23,6 +25,11 @@ class Kind(models.TextChoices):
 
 
 class Report(models.Model):
+    # A report is about a unit: unit-wide grants reach it by the unit subtree; a grant limited to a site
+    # reaches no region's report (orgs.scoping).
+    scope = Scope(unit_path="unit__path", site_memberships=SITE_NONE)
+    objects = ScopedQuerySet.as_manager()
+
     class Status(models.TextChoices):
         # A worker (or a person's request) has claimed the row and is building the files.
         PENDING = "pending", _("生成中")

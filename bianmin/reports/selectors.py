@@ -7,33 +7,21 @@ manager sees the figures of their site, not of the region it belongs to). Anythi
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Q
 
-from bianmin.orgs.models import Unit
-from bianmin.orgs.scoping import NOTHING, memberships_for
+from bianmin.orgs import scoping
 from bianmin.stats import scope
 
 from .models import Report
 from .services import REPORT_UNIT_KINDS
 
 
-def unit_scope_q(user, path_field: str) -> Q:
-    if getattr(user, "is_superuser", False):
-        return Q()
-    q = NOTHING
-    for m in memberships_for(user, scope.ACTION):
-        if not m.site_id:
-            q |= Q(**{f"{path_field}__startswith": m.unit.path})
-    return q
-
-
 def visible_reports(user):
     """Without the files: lists never read them."""
-    return Report.objects.filter(unit_scope_q(user, "unit__path")).select_related("unit").defer("excel", "pdf")
+    return Report.objects.for_user(user, scope.ACTION).select_related("unit").defer("excel", "pdf")
 
 
 def get_report(user, report_id: int) -> Report | None:
-    return Report.objects.filter(unit_scope_q(user, "unit__path"), pk=report_id).select_related("unit").first()
+    return Report.objects.for_user(user, scope.ACTION).filter(pk=report_id).select_related("unit").first()
 
 
 def units_for_form(user):
@@ -41,5 +29,5 @@ def units_for_form(user):
     gets reports on the calendar."""
     conf = settings.BIANMIN
     levels = set(conf["REPORT_UNIT_LEVELS"]) | set(conf["REPORT_QUARTERLY_UNIT_LEVELS"])
-    return (Unit.objects.filter(unit_scope_q(user, "path"), kind__in=REPORT_UNIT_KINDS, level__in=levels)
+    return (scoping.units_for(user, scope.ACTION).filter(kind__in=REPORT_UNIT_KINDS, level__in=levels)
             .order_by("path"))

@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.core.filter_forms import PeriodFilterForm
-from bianmin.orgs.models import Site, Unit
-from bianmin.orgs.scoping import memberships_for
+from bianmin.orgs import scoping
 
 from . import scope
 from .hotspot_sources import KIND_LABELS
@@ -24,19 +22,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 def scope_options(user) -> list:
     """Grouped <select> options: the units (with their subtrees) and the sites the person may see."""
-    if getattr(user, "is_superuser", False):
-        units, sites = Unit.objects.all(), Site.objects.select_related("unit")
-    else:
-        memberships = memberships_for(user, scope.ACTION)
-        unit_q = Q(pk__in=[])
-        for m in memberships:
-            if not m.site_id:
-                unit_q |= Q(path__startswith=m.unit.path)
-        site_q = Q(pk__in=[m.site_id for m in memberships if m.site_id])
-        for m in memberships:
-            if not m.site_id:
-                site_q |= Q(unit__path__startswith=m.unit.path)
-        units, sites = Unit.objects.filter(unit_q), Site.objects.filter(site_q).select_related("unit")
+    units = scoping.units_for(user, scope.ACTION)  # as stats.scope.resolve reaches them
+    sites = scoping.sites_for(user, scope.ACTION).select_related("unit")
     units = list(units.order_by("path")[:MAX_OPTIONS])
     top = min((u.path.count("/") for u in units), default=0)
     options: list = [("", _("默认（我的范围）"))]

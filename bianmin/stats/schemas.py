@@ -3,11 +3,7 @@ from __future__ import annotations
 
 from ninja import Field, Schema
 
-
-class RateOut(Schema):
-    numerator: int
-    denominator: int
-    value: float | None
+from bianmin.core.openapi import RateOut
 
 
 class SummaryOut(Schema):
