@@ -13,8 +13,11 @@ API bodies are made from the OpenAPI schema (the smallest body that passes its t
 the scoping check rather than a validation error; whatever the service then refuses on the merits is a "V".
 
 Detail routes get real ids: a case, its rating, the bad-review ticket and the appeal about it, a work order with
-civil affairs, a comment, a device, a phrase, a report. Every request runs in a savepoint that is rolled back, so
-one persona's action never changes what the next one meets.
+civil affairs, a comment, a device, a phrase, a report, and (tests/matrix_objects.py) a survey of the county and
+its visit, an honesty flag on the rating, an assessment batch, a file on the ticket and one on the work order, a
+published guide and a one-time notice issued from it. Only the Open311 service code and request id and the
+follow-up token are left unknown (their rows are all N). Every request runs in a
+savepoint that is rolled back, so one persona's action never changes what the next one meets.
 """
 import json
 import os
@@ -41,9 +44,9 @@ SKIPPED = ("admin/", "api/v1/")  # Django's admin has its own permissions; the A
 MATRIX: dict[str, str] = {
     "PAGE /": "AAAAAAAAAAA",
     "PAGE /search/": "AAAAAAAAAAA",
-    "PAGE /guides/notice/<int:notice_id>/": "LFNNNNFFFFN",
-    "PAGE /guides/<str:code>/": "NNNNNNNNNNN",
-    "PAGE /guides/<str:code>/notice/": "NNNNNNNNNNN",
+    "PAGE /guides/notice/<int:notice_id>/": "LFAAANFFFFA",
+    "PAGE /guides/<str:code>/": "AAAAAAAAAAA",
+    "PAGE /guides/<str:code>/notice/": "AAAAAAAAAAA",
     "PAGE /comments/new/": "AAAAAAAAAAA",
     "PAGE /comments/thanks/": "AAAAAAAAAAA",
     "PAGE /workbench/comments/": "LFFFAAAFAFA",
@@ -53,20 +56,20 @@ MATRIX: dict[str, str] = {
     "PAGE /workbench/assessments/": "LFFFFFAFFFA",
     "PAGE /workbench/assessments/template.csv": "LFFFFFAFFFA",
     "PAGE /workbench/surveys/": "LFFFFFAFFFA",
-    "PAGE /workbench/surveys/<int:survey_id>/": "LFFFFFNFFFN",
-    "PAGE /workbench/surveys/<int:survey_id>/visits/<int:visit_id>/": "LFFFFFNFFFN",
-    "PAGE /workbench/surveys/<int:survey_id>/visits/<int:visit_id>/unmask/": "LFFFFFNFFFN",
+    "PAGE /workbench/surveys/<int:survey_id>/": "LFFFFFAFFFA",
+    "PAGE /workbench/surveys/<int:survey_id>/visits/<int:visit_id>/": "LFFFFFVFFFV",
+    "PAGE /workbench/surveys/<int:survey_id>/visits/<int:visit_id>/unmask/": "LFFFFFVFFFV",
     "PAGE /workbench/ratings/": "LFFFAAAFFFA",
     "PAGE /workbench/ratings/mine/": "LNAAAANANAN",
     "PAGE /workbench/ratings/<int:rating_id>/": "LFFFANAFFFA",
     "PAGE /workbench/ratings/<int:rating_id>/unmask/": "LFFFVNVFFFV",
-    "PAGE /workbench/ratings/<int:rating_id>/flags/<int:flag_id>/review/": "LFFFNNNFFFN",
+    "PAGE /workbench/ratings/<int:rating_id>/flags/<int:flag_id>/review/": "LFFFVNVFFFV",
     "PAGE /workbench/ratings/devices/": "LFFFAAFFFFA",
     "PAGE /workbench/ratings/devices/<int:device_id>/deactivate/": "LNNNANNNNNA",
     "PAGE /workbench/ratings/cases/<int:case_id>/paper/": "LNFVVNFNNNV",
     "PAGE /workbench/tickets/": "LAAAAAAAAAA",
     "PAGE /workbench/tickets/export.xlsx": "LFFFAAAAFAA",
-    "PAGE /workbench/tickets/files/<int:attachment_id>/": "LNNNNNNNNNN",
+    "PAGE /workbench/tickets/files/<int:attachment_id>/": "LNANANAANNA",
     "PAGE /workbench/tickets/appeals/": "LAAAAAAAAAA",
     "PAGE /workbench/tickets/appeals/new/<int:rating_id>/": "LNANANNANNA",
     "PAGE /workbench/tickets/appeals/<int:appeal_id>/decide/": "LNFNFNVFNNV",
@@ -83,7 +86,7 @@ MATRIX: dict[str, str] = {
     "PAGE /workbench/hotline/<int:order_id>/": "LNNNANAAANA",
     "PAGE /workbench/hotline/<int:order_id>/attach/": "LNNNFNFVVNV",
     "PAGE /workbench/hotline/<int:order_id>/unmask/": "LNNNFNFVVNV",
-    "PAGE /workbench/hotline/<int:order_id>/files/<int:attachment_id>/": "LNNNNNNNNNN",
+    "PAGE /workbench/hotline/<int:order_id>/files/<int:attachment_id>/": "LNNNANAAANA",
     "PAGE /workbench/hotline/<int:order_id>/<str:action>/": "LNNNFNFAFNA",
     "PAGE /workbench/stats/": "LFFFAAAFFFA",
     "PAGE /workbench/stats/hotspots/": "LFFFAAAFFFA",
@@ -123,7 +126,7 @@ MATRIX: dict[str, str] = {
     "POST /api/v1/calendar/notice/parse": "LFFFFFFFFFV",
     "POST /api/v1/calendar/years/{year}/official": "LFFFFFFFFFV",
     "GET /api/v1/items": "AAAAAAAAAAA",
-    "GET /api/v1/items/{code}": "NNNNNNNNNNN",
+    "GET /api/v1/items/{code}": "AAAAAAAAAAA",
     "GET /api/v1/cases/{case_id}/rating-link": "LNAAANANNNA",
     "POST /api/v1/cases/{case_id}/paper-rating": "LNFVVNFNNNV",
     "POST /api/v1/ratings": "VVVVVVVVVVV",
@@ -137,11 +140,11 @@ MATRIX: dict[str, str] = {
     "GET /api/v1/comments": "LFFFAAAFAFA",
     "POST /api/v1/assessments/import": "LFFFFFVFFFV",
     "GET /api/v1/assessments": "LFFFFFAFFFA",
-    "GET /api/v1/assessments/{batch_id}": "LNNNNNNNNNN",
+    "GET /api/v1/assessments/{batch_id}": "LNNNNNANNNA",
     "POST /api/v1/surveys": "LFFFFFVFFFV",
     "GET /api/v1/surveys": "LFFFFFAFFFA",
-    "GET /api/v1/surveys/{survey_id}": "LNNNNNNNNNN",
-    "POST /api/v1/surveys/{survey_id}/visits/{visit_id}": "LNNNNNNNNNN",
+    "GET /api/v1/surveys/{survey_id}": "LNNNNNANNNA",
+    "POST /api/v1/surveys/{survey_id}/visits/{visit_id}": "LNNNNNVNNNV",
     "GET /api/v1/rectifications": "LAAAAAAAAAA",
     "GET /api/v1/rectifications/figures": "LAAAAAAAAAA",
     "GET /api/v1/rectifications/{ticket_id}": "LNANANAANNA",
@@ -163,7 +166,7 @@ MATRIX: dict[str, str] = {
     "GET /api/v1/workorders/{order_id}": "LNNNANAAANA",
     "POST /api/v1/workorders/{order_id}/unmask": "LNNNFNFAANA",
     "POST /api/v1/workorders/{order_id}/attachments": "LNNNFNFAANA",
-    "GET /api/v1/workorders/{order_id}/attachments/{attachment_id}": "LNNNNNNNNNN",
+    "GET /api/v1/workorders/{order_id}/attachments/{attachment_id}": "LNNNANAAANA",
     "POST /api/v1/workorders/{order_id}/dispatch": "LNNNFNFFANA",
     "POST /api/v1/workorders/{order_id}/accept": "LNNNFNFAFNA",
     "POST /api/v1/workorders/{order_id}/return": "LNNNFNFAFNA",
@@ -248,6 +251,7 @@ def things(hw, api_for):
     from bianmin.reports.models import Report
 
     from .hotline_helpers import act, intake
+    from .matrix_objects import extra_things
     from .ticket_helpers import bad_rating, ticket_of
 
     world = hw.base
@@ -264,22 +268,31 @@ def things(hw, api_for):
                                    period_from="2026-11-01", period_to="2026-11-30", due_on="2026-12-10")
     notice = Notice.objects.filter(case=rating.case).first()
     token = rating_services.rating_link(rating.case).token
+    extra = extra_things(hw, rating, ticket, order["id"])
     return {
         "case_id": rating.case_id, "rating_id": rating.pk, "ticket_id": ticket.pk, "appeal_id": appeal.pk,
         "order_id": order["id"], "comment_id": comment.pk, "device_id": device.pk, "phrase_id": phrase.pk,
         "report_id": report.pk, "notice_id": notice.pk if notice else 0, "unit_id": world.county.pk,
         "code": world.item_committed.code, "token": token, "day": "2026-12-02", "year": "2026",
         "into": other_order["id"], "to": other_order["id"], "window_id": world.window_a.pk, "site_id": world.site_a.pk, "item_id": world.item_committed.pk,
+        **extra,
     }
 
 
 ACTIONS = {"/workbench/cases/": "accept", "/workbench/hotline/": "accept", "/workbench/tickets/": "verify"}
+# A parameter whose object depends on the route: the tickets' file route takes a ticket's attachment, the hotline
+# ones a work order's (two tables, two ids); the portal's notice page shows a one-time notice, the workbench's a case's.
+PER_ROUTE = {"/workbench/tickets/files/": {"attachment_id": "ticket_attachment_id"},
+             "/guides/notice/": {"notice_id": "one_time_notice_id"}}
 
 
 def concrete(route: str, values: dict) -> tuple[str, str]:
     """(method, address) of a route, its parameters filled from `values` (unknown ids: 0, which is nobody's)."""
     kind, path = route.split(" ", 1)
     values = {**values, "action": next((a for prefix, a in ACTIONS.items() if path.startswith(prefix)), "x")}
+    for prefix, renames in PER_ROUTE.items():
+        if path.startswith(prefix):
+            values.update({name: values[source] for name, source in renames.items()})
     path = re.sub(r"\(\?P<fmt>[^)]*\)", "json", path)
     path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values.get(m.group(1), "x")), path)
     path = re.sub(r"<(?:\w+:)?(\w+)>|\{(\w+)\}", lambda m: str(values.get(m.group(1) or m.group(2), 0)), path)

@@ -1,0 +1,81 @@
+"""Real objects for the permission matrix's detail routes that the base `things` fixture did not have.
+
+Everything is made through the product's own services, as a user who may make it, so each route is met with an id
+that exists and the matrix shows the scoping check, not a 404 for a missing object:
+- a survey of the county and one of its visits (surveys.draw_sample by the supervisor, rate 1);
+- a rating flag on the main rating (four ratings from one phone within an hour, then the honesty sweep);
+- an assessment batch with a result for the county (assessments.import_assessments by the supervisor);
+- a file on the bad-review ticket (rectification attach by the clerk who handles it) and one on the work order
+  (hotline attach by the 12345 agent);
+- a published guide for the committed item (catalog.guides.publish_guide), so the guide pages have a real code,
+  and a one-time notice (一次性告知) issued from it at site A by clerk_a through the guide's notice page (the page
+  is the only place that issues one), for /guides/notice/<id>/, which shows one-time notices only, not a case's.
+"""
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from bianmin.catalog.guides import publish_guide
+from bianmin.core import timeutil
+from bianmin.hotline import services as hotline_services
+from bianmin.ratings import assessments, honesty, surveys
+from bianmin.ratings import services as rating_services
+from bianmin.rectification import services as rect_services
+
+from .rating_helpers import finished_case
+
+
+def photo(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"\x89PNG\r\n\x1a\nmatrix", "image/png")
+
+
+def flag_on(world, rating):
+    """A phone-burst flag on `rating`: as many more ratings from its phone as the setting allows in an hour (one
+    over the limit in all), then the worker's honesty sweep."""
+    for _ in range(settings.BIANMIN["PHONE_BURST_COUNT"]):
+        case = finished_case(world, phone=rating.rater_phone)
+        rating_services.submit_with_token(rating_services.rating_link(case).token, level="satisfied")
+    honesty.sweep()
+    flag = rating.flags.order_by("pk").first()
+    assert flag is not None, "the honesty sweep did not flag the rating"
+    return flag
+
+
+def survey_with_visit(world):
+    today = timeutil.today()
+    survey = surveys.draw_sample(world.supervisor, unit=world.county, period_start=today, period_end=today,
+                                 rate=1, seed=1)
+    visit = survey.visits.order_by("pk").first()
+    assert visit is not None, "the survey drew nobody"
+    return survey, visit
+
+
+def assessment_batch(world):
+    csv = f"单位,评估期起,评估期止,得分,评估意见\r\n{world.county.division_code},2026-01-01,2026-06-30,92.5,窗口服务规范\r\n"
+    return assessments.import_assessments(world.supervisor, SimpleUploadedFile("评估.csv", csv.encode("utf-8")),
+                                          "第三方评估机构")
+
+
+def one_time_notice(world):
+    from bianmin.cases.models import Notice
+
+    publish_guide(world.item_committed)
+    clerk = Client()
+    clerk.force_login(world.clerk_a)
+    response = clerk.post(f"/guides/{world.item_committed.code}/notice/")
+    assert response.status_code == 302, response.status_code
+    return Notice.objects.get(kind=Notice.Kind.ONE_TIME, case__isnull=True, item=world.item_committed)
+
+
+def extra_things(hw, rating, ticket, order_id: int) -> dict:
+    """The path values for surveys, visits, flags, assessment batches, attachments and guide codes."""
+    world = hw.base
+    flag = flag_on(world, rating)
+    survey, visit = survey_with_visit(world)
+    batch = assessment_batch(world)
+    ticket_file = rect_services.attach(ticket.pk, world.clerk_a, photo("整改照片.png"))
+    order_file = hotline_services.attach(order_id, hw.agent, photo("现场照片.png"))
+    notice = one_time_notice(world)
+    return {"flag_id": flag.pk, "survey_id": survey.pk, "visit_id": visit.pk, "batch_id": batch.pk,
+            "ticket_attachment_id": ticket_file.pk, "attachment_id": order_file.pk,
+            "one_time_notice_id": notice.pk, "code": world.item_committed.code}
