@@ -180,7 +180,7 @@ def transition(case_id: int, action: str, actor, data: dict | None = None) -> Ca
     case = _lock(case_id)
     _check_permission(case, act, actor)
     try:
-        states.target(act, case.status, resume_to=case.resume_to or "registered")
+        states.target(act, case.status, resume_to=case.resume_to or Status.REGISTERED)
     except states.IllegalTransition:
         raise Conflict(
             f"办件当前状态为“{case.get_status_display()}”，不能执行“{_label(act)}”。",

@@ -20,12 +20,14 @@ from bianmin.orgs.models import Site, Unit, Window
 from bianmin.orgs.roles import Action as Perm
 from bianmin.orgs.roles import Role
 from bianmin.orgs.scoping import can, own_site, sites_for
-from bianmin.ratings.views_staff import case_panel, receipt_qr
 
-from . import selectors, services
+from . import page_parts, selectors, services
 from .forms import action_data
 from .models import ACTION_LABELS, Case, Delivery, FirstContact, Notice, RejectionGround
-from .states import Action, allowed_actions
+from .states import OPEN, Action, Status, allowed_actions
+
+# The cases a window is working on: not those waiting for the applicant's materials or followed at a higher site.
+AT_THE_WINDOW = [Status.REGISTERED, Status.ACCEPTED, Status.HANDED_OVER, Status.RESULT_RETURNED]
 
 
 def _site_of(user) -> Site | None:
@@ -109,7 +111,7 @@ def _case_context(request, case: Case, **extra) -> dict:
         "rejection_grounds": RejectionGround.choices,
         "deliveries": Delivery.choices,
         "today": timeutil.today(),
-        "rating_panel": case_panel(request.user, case),
+        "rating_panel": page_parts.part(page_parts.rating_panel, request.user, case),
         **extra,
     }
 
@@ -181,7 +183,7 @@ def notice_print(request, notice_id: int):
         return redirect("portal:issued_notice", notice_id=notice.pk)
     case = notice.case
     state = state_of(case.clock) if case and case.clock else None
-    rating_qr = receipt_qr(case) if notice.kind == Notice.Kind.RECEIPT and case else None
+    rating_qr = page_parts.part(page_parts.receipt_qr, case) if notice.kind == Notice.Kind.RECEIPT and case else None
     return render(request, f"print/{notice.kind}.html", {"notice": notice, "case": case, "state": state,
                                                          "item": notice.item, "site": notice.site,
                                                          "rating_qr": rating_qr})
@@ -225,18 +227,16 @@ def site_overview(request):
     cases = selectors.visible_cases(request.user).filter(site=site)
     start_of_day = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
     counts = cases.aggregate(
-        open=Count("id", filter=Q(status__in=["registered", "awaiting_supplement", "accepted", "handed_over",
-                                              "result_returned", "forwarded"])),
+        open=Count("id", filter=Q(status__in=sorted(OPEN))),
         registered_today=Count("id", filter=Q(created_at__gte=start_of_day)),
-        completed_today=Count("id", filter=Q(completed_at__gte=start_of_day, status="completed")),
-        awaiting=Count("id", filter=Q(status="awaiting_supplement")),
+        completed_today=Count("id", filter=Q(completed_at__gte=start_of_day, status=Status.COMPLETED)),
+        awaiting=Count("id", filter=Q(status=Status.AWAITING_SUPPLEMENT)),
     )
     buckets = selectors.queue(request.user)
     overdue = [c for c in buckets["overdue"] if c.site_id == site.pk]
     due_soon = [c for c in buckets["due_soon"] if c.site_id == site.pk]
     windows = (Window.objects.filter(site=site).prefetch_related("posts__staff", "departments")
-               .annotate(open_cases=Count("cases", filter=Q(cases__status__in=["accepted", "handed_over",
-                                                                                  "result_returned", "registered"])))
+               .annotate(open_cases=Count("cases", filter=Q(cases__status__in=AT_THE_WINDOW)))
                .order_by("number"))
     return render(request, "workbench/site.html", {
         "site": site, "sites": managed, "counts": counts, "overdue": overdue, "due_soon": due_soon,

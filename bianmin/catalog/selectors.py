@@ -14,6 +14,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext, ngettext
 
 from bianmin.core import timeutil
+from bianmin.core.worktime.clock import LimitUnit
 
 from .guides import current_version
 from .models import UNIT_CHOICES, Channel, GuideVersion, Item
@@ -107,11 +108,11 @@ def limit_text(limit: dict | None) -> str:
         return gettext("当场办结")
     amount, unit = limit["amount"], limit.get("unit", "")
     # "5 个工作日", "30 个自然日", but "2 小时": the measure word is how the notices are written.
-    if unit == "workdays":
+    if unit == LimitUnit.WORKDAYS:
         return ngettext("%(n)s 个工作日", "%(n)s 个工作日", amount) % {"n": amount}
-    if unit == "days":
+    if unit == LimitUnit.DAYS:
         return ngettext("%(n)s 个自然日", "%(n)s 个自然日", amount) % {"n": amount}
-    if unit == "hours":
+    if unit == LimitUnit.HOURS:
         return ngettext("%(n)s 小时", "%(n)s 小时", amount) % {"n": amount}
     return f"{amount} 个{UNIT_LABELS.get(unit, unit)}"
 

@@ -12,6 +12,7 @@ from .auth import STAFF_AUTH, issue_token
 from .errors import DomainError, InvalidInput, PermissionDenied
 from .openapi import errors
 from .worktime import official
+from .worktime.clock import LimitUnit
 from .worktime.loader import get_calendar
 
 auth_router = Router(tags=["auth"])
@@ -78,7 +79,7 @@ MAX_AMOUNT = 3650
 def due_date(request, start: dt.date, amount: int = Query(..., ge=0, le=MAX_AMOUNT),
              unit: Literal["workdays", "days"] = "workdays"):
     cal = get_calendar()
-    if unit == "workdays":
+    if unit == LimitUnit.WORKDAYS:
         due = cal.add_working_days(start, amount)
     else:
         due = cal.add_calendar_days(start, amount)

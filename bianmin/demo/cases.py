@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bianmin.cases import services
-from bianmin.cases.models import Case, FirstContact
+from bianmin.cases.models import Case, Delivery, FirstContact, RejectionGround
 from bianmin.catalog.models import HandlingType, Item
 from bianmin.core import timeutil
 from bianmin.core.errors import CalendarNotCovered
@@ -172,7 +172,7 @@ CASES: tuple[DemoCase, ...] = (
     )),
     DemoCase(CLERK, "centre", "wj02", Person("赵春生", "男", "1990-02-17"), 7, "11:00", (
         accept("11:01"),
-        complete(0, "11:09", "生育登记已完成，电子登记凭证已推送至申请人手机。", delivery="online"),
+        complete(0, "11:09", "生育登记已完成，电子登记凭证已推送至申请人手机。", delivery=Delivery.ONLINE),
     )),
     DemoCase(CLERK2, "centre", "zr05", Person("邓小梅", "女", "1987-02-02"), 3, "09:20", (
         accept("09:21"),
@@ -229,7 +229,7 @@ CASES: tuple[DemoCase, ...] = (
 
     # ---- not accepted ----------------------------------------------------------------------------
     DemoCase(CLERK, "centre", "mz02", Person("郑家宝", "男", "1958-06-06"), 3, "11:30", (
-        S(0, "11:48", "reject", ground="fails_conditions",
+        S(0, "11:48", "reject", ground=RejectionGround.FAILS_CONDITIONS,
           reason="经核查，申请人有法定赡养义务人且其具备赡养能力，不符合特困人员认定条件"
                  "（《社会救助暂行办法》第十四条）。申请人可另行申请最低生活保障或临时救助。"),
     )),
@@ -253,7 +253,7 @@ CASES: tuple[DemoCase, ...] = (
         accept("10:16"),
         S(1, "09:20", "hand_over", department_id=Dept("mz"), note="因火灾致家庭生活困难，请核定救助金额"),
         S(6, "15:30", "return_result", HANDLER, result="核准临时救助金3000元。"),
-        complete(7, "10:10", "准予临时救助3000元，已发放至申请人社会保障卡金融账户。", delivery="mail",
+        complete(7, "10:10", "准予临时救助3000元，已发放至申请人社会保障卡金融账户。", delivery=Delivery.MAIL,
                  address="澄溪县溪西街道西关路18号2栋3单元501室"),
     )),
 
@@ -291,12 +291,12 @@ CASES: tuple[DemoCase, ...] = (
     # Finished after its committed date: the history records it as overdue.
     DemoCase(CLERK, "centre", "wj01", Person("程思雨", "女", "1995-05-05"), 15, "09:00", (
         accept("09:26"),
-        complete(13, "15:00", "已补发出生医学证明（原助产机构分娩记录核实后出具）。", delivery="mail",
+        complete(13, "15:00", "已补发出生医学证明（原助产机构分娩记录核实后出具）。", delivery=Delivery.MAIL,
                  address="澄溪县溪东街道文昌路36号"),
     )),
     DemoCase(CLERK, "centre", "yb06", Person("曹金花", "女", "1993-09-27"), 9, "14:20", (
         accept("14:35"),
-        complete(6, "11:20", "已核定生育津贴，发放至本人社会保障卡金融账户。", delivery="online"),
+        complete(6, "11:20", "已核定生育津贴，发放至本人社会保障卡金融账户。", delivery=Delivery.ONLINE),
     )),
     DemoCase(CLERK2, "centre", "zr03", Person("袁明亮", "男", "1985-12-19"), 1, "10:00", (
         accept("10:20"),

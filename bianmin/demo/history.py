@@ -50,6 +50,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from bianmin.cases import services as case_services
+from bianmin.cases.models import Delivery
 from bianmin.catalog.models import HandlingType, Item, Material
 from bianmin.core import timeutil
 from bianmin.core.errors import CalendarNotCovered, DomainError
@@ -60,12 +61,15 @@ from bianmin.hotline import jobs as hotline_jobs
 from bianmin.hotline import services as hotline_services
 from bianmin.hotline.models import DispatchCategory
 from bianmin.orgs.models import Membership, Site, Staff, Unit, Window, WindowPost
+from bianmin.orgs.roles import Role
 from bianmin.ratings import services as rating_services
 from bianmin.ratings.models import Channel, Level, Rating, Stage
 from bianmin.rectification import followups
 from bianmin.rectification import jobs as ticket_jobs
 from bianmin.rectification import services as ticket_services
-from bianmin.rectification.models import Ticket
+from bianmin.rectification.models import ContactChannel, Ticket
+from bianmin.rectification.states import Outcome
+from bianmin.rectification.states import Status as TicketStatus
 
 from . import history_texts as texts
 from . import hotline as hotline_data
@@ -277,7 +281,7 @@ class _History:
         Staff.objects.bulk_update(staff.values(), ["user"])
         site_of = {w.pk: w.site_id for w in self.windows.values()}
         Membership.objects.bulk_create([
-            Membership(user_id=users[sid].pk, role="clerk", unit_id=self.sites[site].unit_id, site_id=site)
+            Membership(user_id=users[sid].pk, role=Role.CLERK, unit_id=self.sites[site].unit_id, site_id=site)
             for sid, site in sorted({(p.staff_id, site_of[p.window_id]) for p in posts if p.staff_id in users})])
         self.result.accounts = len(users)
         clerks: dict[int, list] = defaultdict(list)
@@ -518,34 +522,37 @@ class _History:
             if day is not None:
                 self.at(self.moment(day, minutes), self.ticket_step, rating, action, data or {}, actor)
 
-        clerk_reached = {"channel": "phone", "reached": True, "note": theme.verify}
+        clerk_reached = {"channel": ContactChannel.PHONE, "reached": True, "note": theme.verify}
         if n % 17 == 5:  # a mistaken review: the rater clicked the wrong face; a supervisor approves excluding it
-            step(0, first, "verify", {"channel": "phone", "reached": True, "note": texts.MISTAKEN[0]})
-            step(0, first + 20, "resolve", {"outcome": "malicious", "note": texts.MISTAKEN[1]})
+            step(0, first, "verify", {"channel": ContactChannel.PHONE, "reached": True, "note": texts.MISTAKEN[0]})
+            step(0, first + 20, "resolve", {"outcome": Outcome.MALICIOUS, "note": texts.MISTAKEN[1]})
             step(1, 10 * 60, "approve_exclusion", {"note": "经核实属误评，同意不计入统计"}, self.users.get(SUPERVISOR))
-            step(1, 14 * 60, "feedback", {"channel": "phone", "message": "经与您核实，该评价为误评，已按程序不计入统计，"
+            step(1, 14 * 60, "feedback", {"channel": ContactChannel.PHONE, "message": "经与您核实，该评价为误评，已按程序不计入统计，"
                                           "感谢您的配合。"})
             step(3, 16 * 60, "close")
             return
         offset = 0
         if n % 6 == 2:  # the rater could not be reached at the first attempt
-            step(0, first, "verify", {"channel": "phone", "reached": False, "note": "电话未接通，已发短信告知回访事由"})
+            step(0, first, "verify", {"channel": ContactChannel.PHONE, "reached": False, "note": "电话未接通，已发短信告知回访事由"})
             offset, first = 1, 10 * 60
         step(offset, first, "verify", clerk_reached)
-        if theme.outcome == "ledger":
-            step(offset, first + 30, "resolve", {"outcome": "ledger", "note": theme.resolution, "deadline": "+14"})
+        if theme.outcome == Outcome.LEDGER:
+            step(offset, first + 30, "resolve",
+                 {"outcome": Outcome.LEDGER, "note": theme.resolution, "deadline": "+14"})
             step(offset + 3, 15 * 60, "progress", {"note": "整改措施已部署，正在落实"})
             step(offset + 8, 11 * 60, "rectified", {"note": theme.resolution})
-            step(offset + 8, 15 * 60, "feedback", {"channel": "phone", "message": theme.feedback})
+            step(offset + 8, 15 * 60, "feedback", {"channel": ContactChannel.PHONE, "message": theme.feedback})
             step(offset + 11, 16 * 60, "close", {"note": "已反馈，评价人未追评"})
             return
         step(offset, first + 30, "resolve", {"outcome": theme.outcome, "note": theme.resolution})
-        step(offset + 1, 10 * 60 + 30, "feedback", {"channel": "phone", "message": theme.feedback})
+        step(offset + 1, 10 * 60 + 30, "feedback", {"channel": ContactChannel.PHONE, "message": theme.feedback})
         if n % 13 == 7:  # still unhappy: the follow-up reopens and escalates the ticket; the second round holds
             step(offset + 2, 20 * 60, "followup", {"level": Level.DISSATISFIED, "comment": texts.STILL_UNHAPPY})
-            step(offset + 3, 10 * 60, "verify", {"channel": "visit", "reached": True, "note": "中心负责人上门回访，当面听取意见"})
-            step(offset + 3, 11 * 60, "resolve", {"outcome": "rectified_now", "note": theme.resolution + "中心负责人督办落实。"})
-            step(offset + 4, 10 * 60, "feedback", {"channel": "visit", "message": theme.feedback})
+            step(offset + 3, 10 * 60, "verify",
+                 {"channel": ContactChannel.VISIT, "reached": True, "note": "中心负责人上门回访，当面听取意见"})
+            step(offset + 3, 11 * 60, "resolve",
+                 {"outcome": Outcome.RECTIFIED_NOW, "note": theme.resolution + "中心负责人督办落实。"})
+            step(offset + 4, 10 * 60, "feedback", {"channel": ContactChannel.VISIT, "message": theme.feedback})
             step(offset + 7, 16 * 60, "close", {"note": "二次整改已反馈"})
         elif self.rng.random() < 0.6:  # the rater rates again (追评), which closes the ticket
             step(offset + self.rng.randint(1, 3), 19 * 60 + self.rng.randint(0, 120), "followup",
@@ -598,10 +605,10 @@ class _History:
     def complete(self, plan: CasePlan) -> None:
         instant = plan.item.handling_type == HandlingType.INSTANT
         result = self.rng.choice(texts.RESULTS_INSTANT if instant else texts.RESULTS_COMMITTED)
-        delivery = "window" if instant else self.pick({"window": 7, "mail": 2, "online": 1})
+        delivery = Delivery.WINDOW if instant else self.pick({Delivery.WINDOW: 7, Delivery.MAIL: 2, Delivery.ONLINE: 1})
         data = {"result": result.format(item=plan.item.name), "delivery": delivery,
                 "delivered_on": timeutil.today().isoformat()}
-        if delivery == "mail":
+        if delivery == Delivery.MAIL:
             data["delivery_address"] = f"{plan.site.address}附近{self.rng.randint(1, 99)}号"
         self.transition(plan, "complete", data)
 
@@ -688,7 +695,7 @@ class _History:
     def handler_accounts(self, departments: set[Unit], units: dict[str, Unit]) -> dict[int, Any]:
         """A handler account for each department that answers orders (the demo's own where there is one)."""
         User = get_user_model()
-        have = {m.unit_id: m.user for m in Membership.objects.filter(role="handler", unit__in=departments)
+        have = {m.unit_id: m.user for m in Membership.objects.filter(role=Role.HANDLER, unit__in=departments)
                 .select_related("user").order_by("user__username")}
         key_of = {u.pk: k for k, u in units.items()}
         for unit in sorted(departments, key=lambda u: u.pk):
@@ -697,7 +704,7 @@ class _History:
             user, created = User.objects.get_or_create(
                 username=f"demo-handler-{key_of.get(unit.pk, unit.pk)}",
                 defaults={"first_name": f"{unit.name}经办人", "password": make_password(None)})
-            Membership.objects.get_or_create(user=user, role="handler", unit=unit)
+            Membership.objects.get_or_create(user=user, role=Role.HANDLER, unit=unit)
             self.result.accounts += created
             have[unit.pk] = user
         return have
@@ -797,7 +804,7 @@ class _History:
         Notification.objects.filter(pk__gt=notifications_before, created_at__lt=self.now - READ_AFTER,
                                     read_at__isnull=True).update(read_at=self.now)
         self.result.tickets_open = (Ticket.objects.filter(rating__case__handled_by__username__startswith="demo-staff-")
-                                    .exclude(status="closed").count())
+                                    .exclude(status=TicketStatus.CLOSED).count())
 
 
 def load(loader, months: int) -> Result:

@@ -15,14 +15,17 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from bianmin.cases.models import Case
+from bianmin.cases.states import Status as CaseStatus
 from bianmin.core import timeutil
 from bianmin.core.errors import DomainError
 from bianmin.core.jobs import sweep_deadlines
 from bianmin.ratings import services as rating_services
-from bianmin.ratings.models import Rating
+from bianmin.ratings.models import Channel, Level, Rating, Stage
 from bianmin.rectification import followups
 from bianmin.rectification import services as tickets
 from bianmin.rectification.jobs import escalate_overdue
+from bianmin.rectification.models import ContactChannel
+from bianmin.rectification.states import Outcome
 
 LEAVE_UNRATED = 3
 
@@ -30,7 +33,7 @@ LEAVE_UNRATED = 3
 @dataclass(frozen=True)
 class DemoRating:
     level: str
-    channel: str = "qr"
+    channel: str = Channel.QR
     comment: str = ""
     answers: dict = field(default_factory=dict)
     minutes_after: int = 6
@@ -39,39 +42,39 @@ class DemoRating:
 
 
 GOOD = [
-    DemoRating("very_satisfied", "window_device"),
-    DemoRating("satisfied", "qr", "材料一次就齐了，工作人员讲得很清楚"),
-    DemoRating("very_satisfied", "window_device"),
-    DemoRating("basic", "mobile", "排队时间有点长", {"process_convenient": "partly"}),
-    DemoRating("satisfied", "window_device"),
-    DemoRating("very_satisfied", "qr", "帮办代办很贴心，不用再跑一趟"),
+    DemoRating(Level.VERY_SATISFIED, Channel.WINDOW_DEVICE),
+    DemoRating(Level.SATISFIED, Channel.QR, "材料一次就齐了，工作人员讲得很清楚"),
+    DemoRating(Level.VERY_SATISFIED, Channel.WINDOW_DEVICE),
+    DemoRating(Level.BASIC, Channel.MOBILE, "排队时间有点长", {"process_convenient": "partly"}),
+    DemoRating(Level.SATISFIED, Channel.WINDOW_DEVICE),
+    DemoRating(Level.VERY_SATISFIED, Channel.QR, "帮办代办很贴心，不用再跑一趟"),
 ]
 
 # The bad reviews, oldest first: closed after a good follow-up, answered (waiting for the rater),
 # ledger rectification in progress, and just received (the handler still has to call back).
 BAD = [
-    DemoRating("very_dissatisfied", "qr", "窗口说材料不全让我回去拿，可一次性告知书上没写",
+    DemoRating(Level.VERY_DISSATISFIED, Channel.QR, "窗口说材料不全让我回去拿，可一次性告知书上没写",
                {"guide_clear": "no", "suggestion": "告知书写全所需材料"}, loop=(
-                   (2, "verify", {"channel": "phone", "reached": True, "note": "电话联系评价人，核实为窗口未一次性告知"}),
-                   (3, "resolve", {"outcome": "rectified_now", "note": "当日补充完善告知书，对窗口人员批评教育"}),
-                   (4, "feedback", {"channel": "phone", "message": "您反映的一次性告知不到位问题已整改，告知书已补充完整，"
+                   (2, "verify", {"channel": ContactChannel.PHONE, "reached": True, "note": "电话联系评价人，核实为窗口未一次性告知"}),
+                   (3, "resolve", {"outcome": Outcome.RECTIFIED_NOW, "note": "当日补充完善告知书，对窗口人员批评教育"}),
+                   (4, "feedback", {"channel": ContactChannel.PHONE, "message": "您反映的一次性告知不到位问题已整改，告知书已补充完整，"
                                     "向您致歉，感谢监督。"}),
-                   (20, "followup", {"level": "satisfied", "comment": "态度诚恳，问题解决了"}),
+                   (20, "followup", {"level": Level.SATISFIED, "comment": "态度诚恳，问题解决了"}),
                )),
-    DemoRating("dissatisfied", "mobile", "等了一个多小时才叫到号", {"process_convenient": "no"}, loop=(
-        (1, "verify", {"channel": "phone", "reached": True, "note": "评价人反映高峰期等候时间长"}),
-        (2, "resolve", {"outcome": "explained", "note": "当日为月底高峰，已说明可网上预约"}),
-        (3, "feedback", {"channel": "sms", "message": "感谢您的反馈。月底为办理高峰，建议通过网上预约错峰办理，"
+    DemoRating(Level.DISSATISFIED, Channel.MOBILE, "等了一个多小时才叫到号", {"process_convenient": "no"}, loop=(
+        (1, "verify", {"channel": ContactChannel.PHONE, "reached": True, "note": "评价人反映高峰期等候时间长"}),
+        (2, "resolve", {"outcome": Outcome.EXPLAINED, "note": "当日为月底高峰，已说明可网上预约"}),
+        (3, "feedback", {"channel": ContactChannel.SMS, "message": "感谢您的反馈。月底为办理高峰，建议通过网上预约错峰办理，"
                          "我们已在高峰时段增开一个综合窗口。"}),
     )),
-    DemoRating("very_dissatisfied", "qr", "办理人员玩手机，态度冷淡", loop=(
-        (1, "verify", {"channel": "phone", "reached": False, "note": "第一次电话未接通"}),
-        (3, "verify", {"channel": "phone", "reached": True, "note": "第二次联系上，核实属实"}),
-        (4, "resolve", {"outcome": "ledger", "note": "纳入作风整改台账，组织窗口礼仪培训",
+    DemoRating(Level.VERY_DISSATISFIED, Channel.QR, "办理人员玩手机，态度冷淡", loop=(
+        (1, "verify", {"channel": ContactChannel.PHONE, "reached": False, "note": "第一次电话未接通"}),
+        (3, "verify", {"channel": ContactChannel.PHONE, "reached": True, "note": "第二次联系上，核实属实"}),
+        (4, "resolve", {"outcome": Outcome.LEDGER, "note": "纳入作风整改台账，组织窗口礼仪培训",
                         "deadline": "+10"}),
         (8, "progress", {"note": "已完成第一期窗口礼仪培训"}),
     )),
-    DemoRating("very_dissatisfied", "mobile", "同一个材料让我复印了三次", {"guide_clear": "no"}),
+    DemoRating(Level.VERY_DISSATISFIED, Channel.MOBILE, "同一个材料让我复印了三次", {"guide_clear": "no"}),
 ]
 
 
@@ -91,7 +94,7 @@ def _rate(case: Case, spec: DemoRating, at: dt.datetime) -> Rating:
         else:  # the window's rating device, right after the case was finished
             data = rating_services.clean_input(spec.level, spec.answers, spec.comment)
             rating, _ = rating_services.store(rating_services.rating_for_case(
-                case, "complete", data, channel=spec.channel, created_at=timeutil.now()))
+                case, Stage.COMPLETE, data, channel=spec.channel, created_at=timeutil.now()))
     return rating
 
 
@@ -105,7 +108,7 @@ def _run_loop(rating: Rating, spec: DemoRating, actor, now: dt.datetime) -> None
             return
         with timeutil.travel_to(at):
             if action == "followup":
-                rating_services.submit_with_token(followups.token_for(ticket), channel="sms", **data)
+                rating_services.submit_with_token(followups.token_for(ticket), channel=Channel.SMS, **data)
                 continue
             if data.get("deadline", "").startswith("+"):
                 data = {**data, "deadline": (at.date() + dt.timedelta(days=int(data["deadline"][1:]))).isoformat()}
@@ -115,7 +118,8 @@ def _run_loop(rating: Rating, spec: DemoRating, actor, now: dt.datetime) -> None
 def load() -> Result:
     """Rate the finished demo cases once; later runs leave existing ratings alone."""
     result = Result()
-    finished = list(Case.objects.filter(status="completed", completed_at__isnull=False, number__startswith="BJ")
+    finished = list(Case.objects.filter(status=CaseStatus.COMPLETED, completed_at__isnull=False,
+                                        number__startswith="BJ")
                     .select_related("handled_by").order_by("completed_at", "id"))
     if Rating.objects.filter(case__in=finished).exists():
         return result

@@ -60,6 +60,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from bianmin.core import throttle, timeutil
 from bianmin.core.errors import DomainError
+from bianmin.core.models import Clock
 from bianmin.orgs.models import Unit
 
 from . import services
@@ -232,7 +233,8 @@ def request_out(order: WorkOrder) -> dict:
         "requested_datetime": _iso(order.received_at),
         "updated_datetime": _iso(getattr(order, "updated", None) or order.received_at),
         # While the department's clock runs: once it replied (or returned the order) no promise is pending.
-        "expected_datetime": _iso(clock.due_at) if clock and clock.status != "stopped" and not closed else None,
+        "expected_datetime": (_iso(clock.due_at) if clock and clock.status != Clock.Status.STOPPED and not closed
+                              else None),
         "address": d.text(order.place) if public else "",
         "address_id": "",
         "zipcode": "",

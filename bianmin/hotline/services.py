@@ -13,6 +13,7 @@ from django.urls import reverse
 from bianmin.core import clocks, timeutil
 from bianmin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bianmin.core.inputs import choice, date, integer, text
+from bianmin.core.models import Clock
 from bianmin.core.notify import notify
 from bianmin.core.sequences import next_value
 from bianmin.core.uploads import ALLOWED_FILE_TYPES, MAX_FILE_BYTES, check_upload  # noqa: F401 (pages use them)
@@ -137,7 +138,7 @@ def _start_clock(order: WorkOrder, now) -> None:
 
 def _stop_clock(order: WorkOrder, now) -> dict:
     """Stop the running clock; the event data says whether the department kept its time limit."""
-    if order.clock is None or order.clock.status == "stopped":
+    if order.clock is None or order.clock.status == Clock.Status.STOPPED:
         return {}
     state = clocks.stop(order.clock, now)  # frozen at the stop: on time or late, with the working days late
     return {"on_time": not state.finished_late, "overdue_days": state.overdue_days}

@@ -8,10 +8,14 @@ class RatingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from bianmin.cases import page_parts
         from bianmin.core.jobs import register
 
-        from . import defaults, honesty, invitations
+        from . import case_page, defaults, honesty, invitations
 
+        # The case page and the receipt show this app's panel and QR code without the cases app importing it.
+        page_parts.rating_panel.provide(case_page.case_panel)
+        page_parts.receipt_qr.provide(case_page.receipt_qr)
         register("rating_honesty", honesty.sweep)
         register("rating_invitations", invitations.send_due)
         register("default_ratings", defaults.write_due)

@@ -5,16 +5,18 @@ wiring instead of module-level lists that other apps fill in).
   `send_robust`: a receiver that fails is logged, never raised — the row is kept and the worker's sweep repeats
   what the receiver missed (bianmin.rectification opens tickets for bad reviews and complaints this way).
 - `followup_submit` and `rater_progress` are answers only the bad-review loop can give (a 追评 through a ticket's
-  token; what happened to a bad review since). Each is a `Provider`: one function, provided once by the app that
-  owns the answer in its AppConfig.ready(), with a typed signature and a clear state when nobody provides it.
+  token; what happened to a bad review since). Each is a `Provider` (bianmin/core/providers.py): one function,
+  provided once by the app that owns the answer in its AppConfig.ready(), with a typed signature and a clear
+  state when nobody provides it.
 """
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
 
 from django.dispatch import Signal
+
+from bianmin.core.providers import Provider
 
 logger = logging.getLogger("bianmin.ratings")
 
@@ -22,31 +24,6 @@ logger = logging.getLogger("bianmin.ratings")
 rating_stored = Signal()
 # sender=Comment, comment=<the stored Comment>
 comment_stored = Signal()
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class Provider(Generic[F]):
-    """One function that answers a question for the ratings app, provided by the app that knows the answer."""
-
-    def __init__(self, name: str):
-        self.name = name
-        self._function: F | None = None
-
-    def provide(self, function: F) -> None:
-        if self._function is not None and self._function is not function:
-            raise RuntimeError(f"{self.name} is already provided by {self._function!r}")
-        self._function = function
-
-    @property
-    def available(self) -> bool:
-        return self._function is not None
-
-    def __call__(self, *args, **kwargs):
-        if self._function is None:
-            raise LookupError(f"nobody provides {self.name}")
-        return self._function(*args, **kwargs)
-
 
 # (claims, RatingInput, channel, idempotency_key) → (rating, created)
 followup_submit: Provider[Callable[..., tuple]] = Provider("followup_submit")

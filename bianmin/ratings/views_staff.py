@@ -1,12 +1,11 @@
-"""Staff pages of 好差评: the rating panel of a case, paper forms, the ratings list and detail,
-"my ratings" for clerks, and rating devices. They call the same services and selectors as the API.
+"""Staff pages of 好差评: paper forms keyed in on the case page (its panel is in case_page.py), the ratings list
+and detail, "my ratings" for clerks, and rating devices. They call the same services and selectors as the API.
 
 Rater names and phones are masked in every page; the full values appear only in the response to a
 logged unmask request (SPEC §11).
 """
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
@@ -19,80 +18,26 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from bianmin.cases import selectors as case_selectors
-from bianmin.cases.services import may
-from bianmin.core import timeutil
+from bianmin.cases.views import case_page_response
 from bianmin.core.errors import DomainError, InvalidInput
 from bianmin.core.privacy import log_unmask
 from bianmin.orgs.models import Site, Staff, Window
 from bianmin.orgs.roles import Action as Perm
 from bianmin.orgs.scoping import can, sites_for
 
-from . import eligibility, selectors, services
+from . import selectors, services
 from .forms import RatingFilterForm
-from .models import SUGGESTION_KEY, Answer, Channel, Device, Level, Question, Rating, Stage
-from .qr import rating_qr
+from .models import SUGGESTION_KEY, Answer, Channel, Device, Question, Rating
 
 PAGE_SIZE = 50
-STAGE_LABELS = dict(Stage.choices)
 
 
-# ---------------------------------------------------------------- the case page panel
-
-def case_panel(user, case) -> dict | None:
-    """The 服务评价 panel of a case page: QR code and link, each configured stage rated or not, and
-    whether this user may key in a paper form. None when no stage is configured for rating."""
-    stages = eligibility.configured_stages()
-    if not stages:
-        return None
-    now = timeutil.now()
-    ratings = {r.stage: r for r in Rating.objects.filter(case=case).select_related("entered_by", "device")}
-    rows, open_unrated = [], []
-    for stage in stages:
-        deadline = eligibility.rating_deadline(case, stage)
-        if stage in ratings:
-            state = "rated"
-        elif deadline is None:
-            state = "not_yet"
-        elif now > deadline:
-            state = "expired"
-        else:
-            state = "open"
-            open_unrated.append(stage)
-        rows.append({"stage": stage, "label": STAGE_LABELS[stage], "state": state, "rating": ratings.get(stage),
-                     "deadline": deadline})
-    link = services.rating_link(case)
-    link_deadline = eligibility.rating_deadline(case, link.stage)
-    # Nothing left to rate (each stage rated or its period over): no QR code to hand out.
-    waiting = any(r["state"] in ("open", "not_yet") for r in rows)
-    try:
-        services.refuse_own_case(case, user)
-        own_case = False
-    except DomainError:
-        own_case = True
-    return {
-        "rows": rows, "qr": rating_qr(link, label=_("服务评价二维码")) if waiting else None,
-        "link_ready": link_deadline is not None, "deadline": link_deadline,
-        "period_days": settings.BIANMIN["RATING_PERIOD_DAYS"],
-        "paper_stages": [(s, STAGE_LABELS[s]) for s in open_unrated],
-        "may_enter": bool(open_unrated) and not own_case and may(user, Perm.ENTER_RATING, site=case.site),
-        "own_case": own_case and bool(open_unrated),
-        "levels": Level.choices,
-    }
-
-
-def receipt_qr(case) -> dict:
-    """The QR code printed on a receipt (受理通知书): the link works once the rated stage is reached."""
-    link = services.rating_link(case)
-    return {**rating_qr(link, scale=3, label=_("服务评价二维码")),
-            "ready": eligibility.rating_deadline(case, link.stage) is not None}
-
+# ---------------------------------------------------------------- paper forms (on the case page)
 
 @login_required
 @require_POST
 def paper_entry(request, case_id: int):
     """Key in a paper 评价表 for a case (marked as paper and with who entered it)."""
-    from bianmin.cases.views import case_page_response
-
     case = case_selectors.get_case(request.user, case_id)
     if case is None:
         raise Http404

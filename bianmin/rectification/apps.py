@@ -11,7 +11,7 @@ class RectificationConfig(AppConfig):
         from bianmin.core.jobs import register
         from bianmin.ratings import events
 
-        from . import followups, jobs, rater_view, services
+        from . import jobs, rater_view, services
 
         def open_ticket_if_bad(sender, rating, **kwargs):
             if rating.counts_as_bad:
@@ -24,7 +24,7 @@ class RectificationConfig(AppConfig):
         self.receivers = (open_ticket_if_bad, open_ticket_for_complaint)
         events.rating_stored.connect(open_ticket_if_bad, dispatch_uid="rectification.open_ticket_if_bad")
         events.comment_stored.connect(open_ticket_for_complaint, dispatch_uid="rectification.open_ticket_for_complaint")
-        events.followup_submit.provide(followups.submit)
+        events.followup_submit.provide(services.submit_followup)
         events.rater_progress.provide(rater_view.progress_for_rating)
         register("rectification_tickets", jobs.open_tickets_for_new_bad_ratings)
         register("rectification_escalation", jobs.escalate_overdue)

@@ -1,6 +1,8 @@
 """追评: after the feedback, the rater may rate once more through a new token (SPEC §6).
 
-The token has the same form as a case rating token with stage "followup"; its id names the ticket.
+The token has the same form as a case rating token with stage "followup"; its id names the ticket. This module
+holds the token, its link and its period; storing the follow-up rating and the ticket's reaction to it are in
+services.py (submit_followup, followup_received).
 """
 from __future__ import annotations
 
@@ -16,7 +18,6 @@ from bianmin.ratings import services as rating_services
 from bianmin.ratings import tokens
 from bianmin.ratings.models import Rating, Stage
 
-from . import services
 from .models import Ticket
 
 
@@ -41,10 +42,10 @@ def ticket_for_token(token: str) -> Ticket:
     claims = rating_services.claims_of(token)
     if claims.stage != Stage.FOLLOWUP:
         raise NotFound("追评链接无效。", "Not a follow-up link.")
-    return _ticket(claims.case_id)
+    return load_ticket(claims.case_id)
 
 
-def _ticket(ticket_id: int) -> Ticket:
+def load_ticket(ticket_id: int) -> Ticket:
     ticket = (Ticket.objects.select_related("rating", "rating__site", "comment", "assigned_unit", "assigned_site",
                                             "followup_rating").filter(pk=ticket_id).first())
     if ticket is None:
@@ -59,34 +60,6 @@ def check_open(ticket: Ticket, claims_expiry: int | None = None) -> None:
     now = timeutil.now()
     if now > end or (claims_expiry is not None and now.timestamp() > claims_expiry):
         raise rating_services.TokenExpired("追评期限已过，感谢您的关注。", "The follow-up period has ended. Thank you.")
-
-
-def submit(claims, data, channel: str, key: str | None):
-    """The hook behind POST /api/v1/ratings and the follow-up page for a follow-up token."""
-    ticket = _ticket(claims.case_id)
-    check_open(ticket, claims.expires_at)
-    original = ticket.rating
-    if original is not None:
-        fields = {f: getattr(original, f) for f in ("item_id", "staff_id", "window_id", "site_id", "department_id",
-                                                     "unit_path", "real_name", "rater_name", "rater_phone")}
-    else:
-        comment = ticket.comment
-        fields = {"department_id": ticket.assigned_unit_id, "unit_path": ticket.unit_path,
-                  "real_name": bool(comment.contact_phone), "rater_name": comment.contact_name,
-                  "rater_phone": comment.contact_phone}
-    if ticket.followup_rating_id:
-        existing = ticket.followup_rating
-        if (key and existing.idempotency_key == key) or (not key and existing.level == data.level
-                                                           and existing.comment == data.comment):
-            return existing, False
-        raise rating_services.AlreadyRated("您已追评过，每次整改只能追评一次。",
-                                           "You have already given your follow-up rating.")
-    rating = Rating(level=data.level, answers=data.answers, comment=data.comment, stage=Stage.FOLLOWUP,
-                    followup_of=original, channel=channel, idempotency_key=key, created_at=timeutil.now(), **fields)
-    rating, created = rating_services.store(rating)
-    if created:
-        services.followup_received(ticket.pk, rating)
-    return rating, created
 
 
 def url_for_rating(rating: Rating) -> str | None:

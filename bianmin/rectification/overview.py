@@ -40,7 +40,7 @@ def _any_clock(condition) -> Q:
 
 
 def _running(clock: str, **conditions) -> Q:
-    return Q(**{f"{clock}__status": "running", **{f"{clock}__{k}": v for k, v in conditions.items()}})
+    return Q(**{f"{clock}__status": Clock.Status.RUNNING, **{f"{clock}__{k}": v for k, v in conditions.items()}})
 
 
 def overdue_q(now: dt.datetime | None = None) -> Q:

@@ -28,9 +28,9 @@ from bianmin.orgs.models import Site, Unit
 from bianmin.orgs.roles import Action as Perm
 from bianmin.orgs.roles import Role
 from bianmin.ratings import services as rating_services
-from bianmin.ratings.models import Rating
+from bianmin.ratings.models import Rating, Stage
 
-from . import states
+from . import followups, rater_view, states
 from .models import (
     ACTION_LABELS,
     Appeal,
@@ -265,8 +265,6 @@ def _resolve(ticket: Ticket, actor, data: dict) -> Ticket:
     _record(ticket, Action.RESOLVE, actor, before, note,
             {"outcome": outcome.value, "deadline": deadline.isoformat() if deadline else None})
     if deadline:
-        from . import rater_view  # imports followups, which imports this module
-
         transaction.on_commit(lambda: rater_view.text_the_plan(ticket))
     if outcome == Outcome.MALICIOUS:
         notify(scoping.people([Role.SUPERVISOR], ticket), f"整改工单 {ticket.number} 申请认定为误评/恶意差评，请审核。",
@@ -352,8 +350,6 @@ def _feedback(ticket: Ticket, actor, data: dict) -> Ticket:
     if ticket.ledger_clock_id:
         clocks.stop(ticket.ledger_clock, now)
     _record(ticket, Action.FEEDBACK, actor, before, message, {"channel": channel})
-    from . import rater_view  # imports followups, which imports this module
-
     # The answer and the follow-up link go out only once the feedback is durably recorded.
     transaction.on_commit(lambda: rater_view.text_the_answer(ticket))
     return ticket
@@ -395,6 +391,35 @@ HANDLERS = {
 
 
 # ---------------------------------------------------------------- follow-up rating, escalation (system)
+
+def submit_followup(claims, data, channel: str, key: str | None):
+    """A 追评 through a follow-up token (ratings.events.followup_submit): behind POST /api/v1/ratings and the
+    follow-up page."""
+    ticket = followups.load_ticket(claims.case_id)
+    followups.check_open(ticket, claims.expires_at)
+    original = ticket.rating
+    if original is not None:
+        fields = {f: getattr(original, f) for f in ("item_id", "staff_id", "window_id", "site_id", "department_id",
+                                                     "unit_path", "real_name", "rater_name", "rater_phone")}
+    else:
+        comment = ticket.comment
+        fields = {"department_id": ticket.assigned_unit_id, "unit_path": ticket.unit_path,
+                  "real_name": bool(comment.contact_phone), "rater_name": comment.contact_name,
+                  "rater_phone": comment.contact_phone}
+    if ticket.followup_rating_id:
+        existing = ticket.followup_rating
+        if (key and existing.idempotency_key == key) or (not key and existing.level == data.level
+                                                           and existing.comment == data.comment):
+            return existing, False
+        raise rating_services.AlreadyRated("您已追评过，每次整改只能追评一次。",
+                                           "You have already given your follow-up rating.")
+    rating = Rating(level=data.level, answers=data.answers, comment=data.comment, stage=Stage.FOLLOWUP,
+                    followup_of=original, channel=channel, idempotency_key=key, created_at=timeutil.now(), **fields)
+    rating, created = rating_services.store(rating)
+    if created:
+        followup_received(ticket.pk, rating)
+    return rating, created
+
 
 def followup_received(ticket_id: int, followup: Rating) -> Ticket:
     """The rater's one follow-up (追评): a good one closes the ticket, a bad one reopens and escalates it."""

@@ -14,6 +14,8 @@ from django.utils import timezone
 from bianmin.cases.models import Case
 from bianmin.ratings.models import Rating
 
+from .models import Dimension
+
 
 def first_ratings():
     """The ratings rollups are about: first ratings of any channel (Rating.objects.first_ratings), each counted
@@ -87,7 +89,7 @@ def write_region_rows(model, days: list[dt.date], source_dimension: str, count_f
             counts = regions[(row["day"], unit_id, prefix)]
             for f in count_fields:
                 counts[f] += row[f]
-    model.objects.bulk_create([model(day=day, dimension="region", key=key, unit_path=path, site_key=0, **counts)
+    model.objects.bulk_create([model(day=day, dimension=Dimension.REGION, key=key, unit_path=path, site_key=0, **counts)
                                for (day, key, path), counts in regions.items()], batch_size=1000)
     return len(regions)
 

@@ -23,6 +23,7 @@ from bianmin.orgs.models import Unit
 from bianmin.ratings.models import Level
 
 from . import breakdown, metrics, ranking, scope
+from .models import Dimension
 
 MAX_DAYS = 3660
 LEAGUE_ROWS = 10
@@ -96,12 +97,14 @@ def dashboard(request):
     date_from, date_to = _period(data, today)
     summary = metrics.summary(target, date_from, date_to)
     counts = metrics.rating_counts(target, date_from, date_to)
-    levels = ["site", "window", "staff"] if target.unit else ["window", "staff"]
+    levels = [Dimension.WINDOW, Dimension.STAFF]
+    if target.unit:
+        levels.insert(0, Dimension.SITE)
     leagues = []
     for level in levels:
         table = ranking.league_with_change(target, level, date_from, date_to, limit=LEAGUE_ROWS)
         leagues.append({"level": level, "label": ranking.LEVEL_LABELS[level], "entries": table.entries,
-                        "total": table.total, "red_flag": table.red_flag if level == "window" else None})
+                        "total": table.total, "red_flag": table.red_flag if level == Dimension.WINDOW else None})
     below = breakdown.children(target, date_from, date_to)
     chart_data = {
         "trend": breakdown.trend(target, date_from, date_to),
