@@ -64,10 +64,12 @@ def test_agent_takes_a_call_department_replies_agent_calls_back(live_server, pag
     page.click("[data-test=other-scenarios] > summary")
     assert page.locator("[data-test=other-scenarios]").get_attribute("open") is not None
 
-    # 2. Keyboard only: the caller's name has the focus; the phrases follow to the caller step.
+    # 2. Keyboard only: the caller's name has the focus (the opening phrase stays until the agent types); the
+    # phrases follow to the caller step.
     page.focus("#caller_name")
-    assert focused(page) == "caller_name" and current_step(page) == "caller"
+    assert focused(page) == "caller_name" and current_step(page) == "opening"
     page.keyboard.type(NAME)
+    assert current_step(page) == "caller"
     tab_to(page, "caller_phone")
     page.keyboard.type(PHONE)
     tab_to(page, "confidential")

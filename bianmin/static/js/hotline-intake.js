@@ -58,13 +58,23 @@
   }
   select.addEventListener("change", syncRank);
   answered.addEventListener("change", syncAnswer);
-  form.addEventListener("focusin", function (e) {
+  // The phrases follow the part of the form the agent works in. The caller's name field has the focus when the
+  // form opens (autofocus), and the browser may give it that focus before or after this script runs: a focus
+  // nobody asked for must not skip the opening phrase, so the steps follow focus only once the agent has pressed a
+  // key or the pointer, and follow typing always.
+  var engaged = false;
+  function engage() { engaged = true; }
+  form.addEventListener("keydown", engage, true);
+  form.addEventListener("pointerdown", engage, true);
+  function follow(e) {
     var box = e.target.closest("[data-step]");
     if (!box) return;
     var step = box.dataset.step;
     if (step === "dispatch" && answered.checked) step = "closing";
     showStep(step);
-  });
+  }
+  form.addEventListener("focusin", function (e) { if (engaged) follow(e); });
+  form.addEventListener("input", follow);
   syncRank();
   answerBox.hidden = !answered.checked;
   document.getElementById("answer").required = answered.checked;
