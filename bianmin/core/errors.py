@@ -48,7 +48,8 @@ class Conflict(DomainError):
 
 
 class TooLarge(DomainError):
-    """A request body over the size limit (settings.DATA_UPLOAD_MAX_MEMORY_SIZE, MAX_UPLOAD_REQUEST_BYTES)."""
+    """A request body over the size limit (settings.DATA_UPLOAD_MAX_MEMORY_SIZE, MAX_UPLOAD_REQUEST_BYTES), or a text
+    over its own limit (a holiday notice)."""
 
     status = 413
     code = "too_large"

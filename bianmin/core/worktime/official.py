@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from bianmin.core import clocks, sms, timeutil
 from bianmin.core.clock_owners import OWNER_KINDS, Owner, owner_of
-from bianmin.core.errors import DomainError, InvalidInput
+from bianmin.core.errors import InvalidInput, TooLarge
 from bianmin.core.notify import notify
 from bianmin.core.signals import clock_recomputed
 
@@ -57,11 +57,6 @@ LAST_YEAR = provisional.LAST_YEAR
 _DOC_NUMBER = re.compile(r"国办发(?:明电)?\s*[〔\[（(]\s*\d{4}\s*[〕\]）)]\s*\d+\s*号")
 _TITLE = re.compile(r"国务院办公厅关于\s*\d{4}\s*年.{0,6}节假日安排的通知")
 DEFAULT_NOTE = "国务院办公厅节假日安排通知"
-
-
-class NoticeTooLong(DomainError):
-    status = 413
-    code = "too_large"
 
 
 class NoticeUnreadable(InvalidInput):
@@ -107,7 +102,7 @@ def read_notice(year: int, text: str) -> ParsedNotice:
     """The notice for `year` parsed, or a clear 4xx: too long (413), empty or not a notice (422, naming the line)."""
     check_year_range(year)
     if len(text) > MAX_NOTICE_CHARS:
-        raise NoticeTooLong(f"通知文本过长（{len(text)} 字，上限 {MAX_NOTICE_CHARS} 字）：请只粘贴通知正文。",
+        raise TooLarge(f"通知文本过长（{len(text)} 字，上限 {MAX_NOTICE_CHARS} 字）：请只粘贴通知正文。",
                             f"The notice text is too long ({len(text)} characters, limit {MAX_NOTICE_CHARS}): "
                             "paste the notice itself only.", field="text")
     if not text.strip():
