@@ -15,10 +15,11 @@ the scoping check rather than a validation error; whatever the service then refu
 Detail routes get real ids: a case, its rating, the bad-review ticket and the appeal about it, a work order with
 civil affairs, a comment, a device, a phrase, a report, and (tests/matrix_objects.py) a survey of the county and
 its visit, an honesty flag on the rating, an assessment batch, a file on the ticket and one on the work order, a
-published guide and a one-time notice issued from it. Only the Open311 service code and request id and the
-follow-up token are left unknown (their rows are all N). Every request runs in a
+published guide and a one-time notice issued from it, the work order's Open311 service code and request id, the
+follow-up token of the bad-review ticket, and a report whose files were generated. Every request runs in a
 savepoint that is rolled back, so one persona's action never changes what the next one meets.
 """
+import datetime as dt
 import json
 import os
 import re
@@ -93,8 +94,8 @@ MATRIX: dict[str, str] = {
     "PAGE /workbench/stats/league/": "LFFFAAAFFFA",
     "PAGE /workbench/reports/": "LFFFAAAFFFA",
     "PAGE /workbench/reports/generate": "LFFFVVVFFFV",
-    "PAGE /workbench/reports/<int:report_id>.xlsx": "LFFFNNNFFFN",
-    "PAGE /workbench/reports/<int:report_id>.pdf": "LFFFNNNFFFN",
+    "PAGE /workbench/reports/<int:report_id>.xlsx": "LFFFNNAFFFA",
+    "PAGE /workbench/reports/<int:report_id>.pdf": "LFFFNNAFFFA",
     "PAGE /public/": "AAAAAAAAAAA",
     "PAGE /public/units/<int:unit_id>/": "AAAAAAAAAAA",
     "PAGE /workbench/": "LFAAAAAAAAA",
@@ -107,15 +108,15 @@ MATRIX: dict[str, str] = {
     "PAGE /workbench/site/": "LNNNAANNNNA",
     "PAGE /r/<str:token>/": "AAAAAAAAAAA",
     "PAGE /r/<str:token>/thanks/": "AAAAAAAAAAA",
-    "PAGE /followup/<str:token>/": "NNNNNNNNNNN",
+    "PAGE /followup/<str:token>/": "AAAAAAAAAAA",
     "PAGE /device/": "AAAAAAAAAAA",
     "PAGE /device/rate/": "AAAAAAAAAAA",
     "PAGE /device/thanks/": "AAAAAAAAAAA",
     "PAGE /device/sign-out/": "AAAAAAAAAAA",
     "PAGE /open311/v2/^services\\.(?P<fmt>[A-Za-z0-9]+)$": "AAAAAAAAAAA",
-    "PAGE /open311/v2/^services/(?P<code>[A-Za-z0-9_.-]+)\\.(?P<fmt>[A-Za-z0-9]+)$": "NNNNNNNNNNN",
+    "PAGE /open311/v2/^services/(?P<code>[A-Za-z0-9_.-]+)\\.(?P<fmt>[A-Za-z0-9]+)$": "AAAAAAAAAAA",
     "PAGE /open311/v2/^requests\\.(?P<fmt>[A-Za-z0-9]+)$": "AAAAAAAAAAA",
-    "PAGE /open311/v2/^requests/(?P<request_id>[A-Za-z0-9_-]+)\\.(?P<fmt>[A-Za-z0-9]+)$": "NNNNNNNNNNN",
+    "PAGE /open311/v2/^requests/(?P<request_id>[A-Za-z0-9_-]+)\\.(?P<fmt>[A-Za-z0-9]+)$": "AAAAAAAAAAA",
     "PAGE /open311/v2/^(?P<rest>.*)$": "NNNNNNNNNNN",
     "PAGE /accounts/login/": "AAAAAAAAAAA",
     "PAGE /accounts/logout/": "AAAAAAAAAAA",
@@ -184,8 +185,8 @@ MATRIX: dict[str, str] = {
     "GET /api/v1/public/units": "AAAAAAAAAAA",
     "GET /api/v1/public/units/{unit_id}": "AAAAAAAAAAA",
     "GET /api/v1/reports": "LFFFAAAFFFA",
-    "GET /api/v1/reports/{report_id}/excel": "LFFFNNNFFFN",
-    "GET /api/v1/reports/{report_id}/pdf": "LFFFNNNFFFN",
+    "GET /api/v1/reports/{report_id}/excel": "LFFFNNAFFFA",
+    "GET /api/v1/reports/{report_id}/pdf": "LFFFNNAFFFA",
     "GET /api/v1/stats/hotspots": "LFFFAAAFFFA",
     "GET /api/v1/stats/hotspots/records": "LVVVVVVVVVV",
     "POST /api/v1/cases": "LVVVVVVVVVV",
@@ -248,6 +249,8 @@ def things(hw, api_for):
     from bianmin.ratings import comments
     from bianmin.ratings import services as rating_services
     from bianmin.rectification import services as rect_services
+    from bianmin.rectification import followups
+    from bianmin.reports import services as report_services
     from bianmin.reports.models import Report
 
     from .hotline_helpers import act, intake
@@ -264,8 +267,10 @@ def things(hw, api_for):
     comment = comments.add_comment(world.manager_a, source="mailbox", text="窗口服务很好", target_unit=world.county)
     device, _ = rating_services.register_device(world.manager_a, window=world.window_a, name="1号评价器")
     phrase = Phrase.objects.order_by("pk").first()  # the library is seeded by a migration
-    report = Report.objects.create(kind="monthly", unit=world.county, year=2026, number=11,
-                                   period_from="2026-11-01", period_to="2026-11-30", due_on="2026-12-10")
+    report = report_services.generate(Report.objects.create(
+        kind="monthly", unit=world.county, year=2026, number=11, period_from=dt.date(2026, 11, 1),
+        period_to=dt.date(2026, 11, 30), due_on=dt.date(2026, 12, 10), status=Report.Status.PENDING))
+    assert report.status == Report.Status.GENERATED, report.error
     notice = Notice.objects.filter(case=rating.case).first()
     token = rating_services.rating_link(rating.case).token
     extra = extra_things(hw, rating, ticket, order["id"])
@@ -274,6 +279,8 @@ def things(hw, api_for):
         "order_id": order["id"], "comment_id": comment.pk, "device_id": device.pk, "phrase_id": phrase.pk,
         "report_id": report.pk, "notice_id": notice.pk if notice else 0, "unit_id": world.county.pk,
         "code": world.item_committed.code, "token": token, "day": "2026-12-02", "year": "2026",
+        "followup_token": followups.token_for(ticket), "category_code": order["category"],
+        "request_id": order["number"],
         "into": other_order["id"], "to": other_order["id"], "window_id": world.window_a.pk, "site_id": world.site_a.pk, "item_id": world.item_committed.pk,
         **extra,
     }
@@ -283,7 +290,9 @@ ACTIONS = {"/workbench/cases/": "accept", "/workbench/hotline/": "accept", "/wor
 # A parameter whose object depends on the route: the tickets' file route takes a ticket's attachment, the hotline
 # ones a work order's (two tables, two ids); the portal's notice page shows a one-time notice, the workbench's a case's.
 PER_ROUTE = {"/workbench/tickets/files/": {"attachment_id": "ticket_attachment_id"},
-             "/guides/notice/": {"notice_id": "one_time_notice_id"}}
+             "/guides/notice/": {"notice_id": "one_time_notice_id"},
+             "/followup/": {"token": "followup_token"},
+             "/open311/v2/^services/": {"code": "category_code"}}
 
 
 def concrete(route: str, values: dict) -> tuple[str, str]:
