@@ -146,7 +146,24 @@ def test_review_flag_service_checks_the_scope(world, ratings):
         services.review_flag(world.manager_b, flag, "越权核查")
     with pytest.raises(PermissionDenied):
         services.review_flag(world.clerk_a, flag, "越权核查")
-    assert services.review_flag(world.manager_a, flag, "正常").reviewed_by == world.manager_a
+    assert services.review_flag(world.supervisor, flag, "正常").reviewed_by == world.supervisor
+
+
+def test_the_halls_own_manager_sees_a_flag_but_leaves_its_review_to_the_supervisor(world, client_for, ratings):
+    """The flags look for ratings staged by the hall itself, so clearing one is not the hall manager's call."""
+    from bianmin.core.errors import PermissionDenied
+
+    flag = RatingFlag.objects.create(rating=ratings["bad"], kind=FlagKind.DEVICE_BURST, detail="同一评价器 6 条")
+    with pytest.raises(PermissionDenied):
+        services.review_flag(world.manager_a, flag, "本中心自查：正常")
+    mgr = client_for(world.manager_a)
+    page = mgr.get(f"{LIST}{ratings['bad'].pk}/").content.decode()
+    assert "同一评价器 6 条" in page and 'data-test="review-form"' not in page and "待监督人员核查" in page
+    r = mgr.post(f"{LIST}{ratings['bad'].pk}/flags/{flag.pk}/review/", {"note": "本中心自查：正常"})
+    assert r.status_code == 403
+    flag.refresh_from_db()
+    assert flag.reviewed_at is None and flag.review_note == ""
+    assert 'data-test="review-form"' in client_for(world.supervisor).get(f"{LIST}{ratings['bad'].pk}/").content.decode()
 
 
 def test_clerk_sees_only_own_ratings_masked_and_read_only(world, client_for, ratings, monday):

@@ -64,7 +64,7 @@ MATRIX: dict[str, str] = {
     "PAGE /workbench/ratings/mine/": "LNAAAANANAN",
     "PAGE /workbench/ratings/<int:rating_id>/": "LFFFANAFFFA",
     "PAGE /workbench/ratings/<int:rating_id>/unmask/": "LFFFVNVFFFV",
-    "PAGE /workbench/ratings/<int:rating_id>/flags/<int:flag_id>/review/": "LFFFVNVFFFV",
+    "PAGE /workbench/ratings/<int:rating_id>/flags/<int:flag_id>/review/": "LFFFFNVFFFV",
     "PAGE /workbench/ratings/devices/": "LFFFAAFFFFA",
     "PAGE /workbench/ratings/devices/<int:device_id>/deactivate/": "LNNNANNNNNA",
     "PAGE /workbench/ratings/cases/<int:case_id>/paper/": "LNFVVNFNNNV",

@@ -23,6 +23,9 @@ class Action(models.TextChoices):
     VIEW_SITE = "view_site"
     UNMASK = "unmask"
     VIEW_RATINGS = "view_ratings"  # ratings, flags and comments of the units in scope
+    # Clearing an honesty flag is a supervisor's finding, not the hall's: the flags look for ratings staged by
+    # the hall itself (SPEC §5 "no coercion"), so its own manager sees them but does not sign them off.
+    REVIEW_FLAGS = "review_flags"
     ENTER_RATING = "enter_rating"  # key in a paper rating form
     MANAGE_DEVICES = "manage_devices"  # register and revoke rating devices
     ENTER_COMMENT = "enter_comment"  # 综合点评 received by mailbox, hotline, e-mail
@@ -64,7 +67,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.AGENT: frozenset({Action.VIEW_SITE, Action.ENTER_COMMENT, Action.TAKE_CALL, Action.DISPATCH,
                            Action.VIEW_WORKORDERS, Action.UNMASK_CALLER}),
     Role.SUPERVISOR: frozenset({Action.VIEW_CASE, Action.VIEW_SITE, Action.APPROVE_EXTENSION, Action.UNMASK,
-                                Action.VIEW_RATINGS, Action.ENTER_COMMENT, Action.SURVEY, Action.VIEW_TICKETS,
+                                Action.VIEW_RATINGS, Action.REVIEW_FLAGS, Action.ENTER_COMMENT, Action.SURVEY, Action.VIEW_TICKETS,
                                 Action.APPROVE_EXCLUSION, Action.DECIDE_APPEAL, Action.VIEW_WORKORDERS,
                                 Action.VIEW_STATS}),
     Role.ADMIN: frozenset(set(Action.values)),

@@ -21,6 +21,10 @@ def get_rating(user, rating_id: int) -> Rating | None:
             .prefetch_related("flags").filter(pk=rating_id).first())
 
 
+def may_review_flags(user, rating: Rating) -> bool:
+    return may(user, Perm.REVIEW_FLAGS, rating)
+
+
 def may_unmask(user, rating: Rating) -> bool:
     return may(user, Perm.UNMASK, rating)
 

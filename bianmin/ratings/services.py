@@ -369,11 +369,12 @@ def touch_device(device: Device, *, every_seconds: int = 60) -> None:
 # ---------------------------------------------------------------- honesty flags
 
 def review_flag(actor, flag: RatingFlag, note) -> RatingFlag:
-    """A supervisor or manager records that a flagged rating was looked at, and what was found.
-    The rating itself is kept and counted as it is; the flag keeps who reviewed it and when."""
-    from .selectors import visible_ratings
+    """A supervisor records that a flagged rating was looked at, and what was found (Action.REVIEW_FLAGS says
+    why a centre manager only sees the flags). The rating itself is kept and counted as it is; the flag keeps
+    who reviewed it and when."""
+    from .selectors import may_review_flags
 
-    if not visible_ratings(actor).filter(pk=flag.rating_id).exists():
+    if not may_review_flags(actor, flag.rating):
         raise PermissionDenied("您无权核查该评价。", "You may not review this rating.")
     note = text({"note": note}, "note", "核查意见", "Review note", max_len=300)
     # One conditional UPDATE: two reviewers at once cannot both record a review.

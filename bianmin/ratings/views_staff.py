@@ -91,6 +91,7 @@ def _detail_context(request, rating: Rating, **extra) -> dict:
     return {
         "rating": rating, "answers": answers, "suggestion": rating.answers.get(SUGGESTION_KEY, ""),
         "flags": list(rating.flags.select_related("reviewed_by", "reviewed_by__staff")),
+        "may_review_flags": selectors.may_review_flags(request.user, rating),
         "may_unmask": bool(rating.rater_name or rating.rater_phone) and selectors.may_unmask(request.user, rating),
         "case_visible": bool(rating.case_id and case_selectors.get_case(request.user, rating.case_id)),
         **extra,
