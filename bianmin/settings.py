@@ -81,7 +81,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "bianmin.core.middleware.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bianmin.core.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -90,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bianmin.core.middleware.SecurityHeadersMiddleware",
+    # Inside the security headers: the JSON 404/405/500 it puts in place of an HTML page gets them too.
+    "bianmin.core.middleware.ApiErrorMiddleware",
     # Last: its refusals still pass every middleware above (security headers; the signed-in user for the page).
     "bianmin.core.middleware.InputBoundaryMiddleware",
 ]

@@ -96,3 +96,14 @@ def test_every_top_level_address_is_either_private_or_known_public():
 
     private = {prefix.strip("/").split("/")[0] for prefix in PRIVATE_PREFIXES if prefix.count("/") == 2}
     assert first_segments() - PUBLIC_SEGMENTS == private
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method, url, status", [("get", "/api/v1/no-such-endpoint", 404),
+                                                 ("delete", "/api/v1/items", 405)])
+def test_the_apis_own_json_errors_carry_the_security_headers(api_for, world, method, url, status):
+    """The JSON 404/405 that replaces Django's HTML page is still a signed-in answer: not stored, with a CSP."""
+    response = getattr(api_for(world.clerk_a), method)(url)
+    assert response.status_code == status and response["Content-Type"].startswith("application/json")
+    assert no_store(response) and "default-src" in response.get("Content-Security-Policy", "")
+    assert response.get("X-Content-Type-Options") == "nosniff"
