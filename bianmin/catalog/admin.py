@@ -18,7 +18,7 @@ from bianmin.core import timeutil
 from bianmin.core.errors import DomainError
 
 from .guides import publish_guide
-from .models import Channel, Condition, GuideVersion, Item, Material
+from .models import Channel, Condition, GuideVersion, Item, Material, SearchSynonym, SearchWordDay
 from .validators import condition_error, guide_problems, limit_error, material_error
 
 
@@ -190,4 +190,46 @@ class GuideVersionAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SearchSynonymForm(forms.ModelForm):
+    class Meta:
+        model = SearchSynonym
+        fields = ["term", "words", "active"]
+
+    def clean_words(self):
+        from .search import split_words
+
+        words = self.cleaned_data["words"]
+        if not split_words(words):
+            raise forms.ValidationError(gettext("请至少填写一个事项名称中的词。"), code="empty")
+        return words
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """The search dictionary: an everyday word and the item-name words it means. The term is prefilled from the
+    search-words page (?term=…) when a manager picks a word that found nothing."""
+
+    form = SearchSynonymForm
+    list_display = ["term", "words", "term_pinyin", "term_initials", "active", "updated_at"]
+    list_filter = ["active"]
+    search_fields = ["term", "words", "term_pinyin"]
+    readonly_fields = ["term_pinyin", "term_initials", "updated_at"]
+
+
+@admin.register(SearchWordDay)
+class SearchWordDayAdmin(admin.ModelAdmin):
+    """Daily search-word counters, read only: they are written by the searches themselves."""
+
+    list_display = ["day", "query", "count", "misses"]
+    list_filter = ["day"]
+    search_fields = ["query"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

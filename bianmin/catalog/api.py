@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 
 from bianmin.core.errors import NotFound
 
-from . import selectors
+from . import searchlog, selectors
 
 router = Router(tags=["items"])
 
@@ -71,7 +71,7 @@ class GuideOut(ItemSummary):
 
 
 class SearchParams(Schema):
-    q: str = Field("", max_length=selectors.MAX_QUERY, description="事项名称（中文）、拼音或拼音首字母，如 hz")
+    q: str = Field("", max_length=selectors.MAX_QUERY, description="事项名称（中文）、常用简称（如 低保、社保）、拼音或拼音首字母，如 hz、dibao")
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(0, ge=0, le=100_000)
 
@@ -79,7 +79,10 @@ class SearchParams(Schema):
 @router.get("", response=list[ItemSummary], auth=None, summary="Search public service items")
 def search_items(request, params: Query[SearchParams]):
     page = selectors.search(params.q)[params.offset:params.offset + params.limit]
-    return [entry.guide for entry in selectors.with_versions(page)]
+    found = [entry.guide for entry in selectors.with_versions(page)]
+    if params.offset == 0:  # count each search once, not each page of it
+        searchlog.record(params.q, found=bool(found))
+    return found
 
 
 @router.get("/{code}", response=GuideOut, auth=None, summary="The guide of an item, as in effect today")

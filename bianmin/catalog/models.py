@@ -144,3 +144,56 @@ class GuideVersion(models.Model):
         unique_together = [("item", "number")]
         verbose_name = _("指南版本")
         verbose_name_plural = _("指南版本")
+
+
+class SearchSynonym(models.Model):
+    """An everyday word or abbreviation citizens type (低保, 社保) and the words of the item names it means
+    (最低生活保障): the search dictionary managers grow from the search-words page (catalog.synonyms)."""
+
+    term = models.CharField(_("俗称或简称"), max_length=30, unique=True, help_text=_("群众常说的词，如：低保"))
+    words = models.CharField(_("对应的事项名称用词"), max_length=300,
+                             help_text=_("事项名称中出现的词，用空格或逗号分隔，如：最低生活保障"))
+    active = models.BooleanField(_("启用"), default=True)
+    # Filled on save, so `dibao` and `db` find the word as well as 低保.
+    term_pinyin = models.CharField(max_length=200, editable=False, default="")
+    term_initials = models.CharField(max_length=30, editable=False, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = _("搜索同义词")
+        verbose_name_plural = _("搜索同义词")
+
+    def __str__(self) -> str:
+        return self.term
+
+    def targets(self) -> list[str]:
+        from .search import split_words
+
+        return [w for w in split_words(self.words) if w != self.term]
+
+    def save(self, *args, **kwargs):
+        from .search import pinyin_keys
+
+        self.term = self.term.strip()
+        self.term_pinyin, self.term_initials = pinyin_keys(self.term)
+        super().save(*args, **kwargs)
+
+
+class SearchWordDay(models.Model):
+    """How often a search word was used on one day, and how often it found nothing: one counter row per word
+    and day (catalog.searchlog), never who searched. Words that look like phone or ID numbers are not kept."""
+
+    day = models.DateField(_("日期"))
+    query = models.CharField(_("搜索词"), max_length=100)
+    count = models.PositiveIntegerField(_("搜索次数"), default=0)
+    misses = models.PositiveIntegerField(_("无结果次数"), default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "query"], name="catalog_searchword_day_query")]
+        indexes = [models.Index(fields=["day"], name="catalog_searchword_day")]
+        verbose_name = _("搜索词统计")
+        verbose_name_plural = _("搜索词统计")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.query}"

@@ -16,6 +16,8 @@ from django.utils.translation import gettext, ngettext
 from bianmin.core import timeutil
 from bianmin.core.worktime.clock import LimitUnit
 
+from . import fuzzy, synonyms
+from . import search as qwords
 from .guides import current_version
 from .models import UNIT_CHOICES, Channel, GuideVersion, Item
 
@@ -46,34 +48,85 @@ def public_item(code: str, on: dt.date | None = None) -> tuple[Item, GuideVersio
     return item, current_version(item, on)
 
 
-def _token_q(token: str) -> tuple[Q, Q]:
-    """(match, strong match) for one search word: Chinese → name, ASCII → pinyin, initials or code."""
-    if _CJK.search(token):
-        return Q(name__icontains=token), Q(name__startswith=token)
-    key = re.sub(r"[^a-z0-9]", "", token.lower())
-    if not key:
-        return Q(code__iexact=token), Q(code__iexact=token)
-    match = Q(search_initials__contains=key) | Q(search_pinyin__contains=key) | Q(code__iexact=token)
-    strong = Q(search_initials__startswith=key) | Q(search_pinyin__startswith=key) | Q(code__iexact=token)
+def _group_q(group: qwords.Group) -> tuple[Q, Q]:
+    """(match, strong match) for one group: Chinese words → name; ASCII → pinyin, initials or code."""
+    match, strong = Q(pk__in=[]), Q(pk__in=[])
+    for name in group.names:
+        match |= Q(name__icontains=name)
+        strong |= Q(name__startswith=name)
+    if group.key:
+        key = qwords.ascii_key(group.key)
+        match |= Q(code__iexact=group.typed)
+        strong |= Q(code__iexact=group.typed)
+        if key:
+            match |= Q(search_initials__contains=key) | Q(search_pinyin__contains=key)
+            strong |= Q(search_initials__startswith=key) | Q(search_pinyin__startswith=key)
     return match, strong
 
 
-def search(q: str = "", on: dt.date | None = None) -> QuerySet[Item]:
-    """Public items matching every word of `q`; names that start with the words come first.
-
-    `hz` finds 护照… by initials, `huzhao` by full pinyin, `护照` by name; "低保 sq" combines both.
-    """
-    qs = public_items(on)
-    words = (q or "").split()[:10]
-    if not words:
-        return qs.order_by("-high_frequency", "search_pinyin", "code")
+def _all_of(qs: QuerySet[Item], groups: list[qwords.Group]) -> QuerySet[Item]:
+    """Items matching every group; names that start with the words come first."""
     strong_all = Q()
-    for word in words:
-        match, strong = _token_q(word)
+    for group in groups:
+        match, strong = _group_q(group)
         qs = qs.filter(match)
         strong_all &= strong
     rank = Case(When(strong_all, then=Value(0)), default=Value(1), output_field=IntegerField())
     return qs.annotate(rank=rank).order_by("rank", "-high_frequency", "search_pinyin", "code")
+
+
+def _most_of(qs: QuerySet[Item], groups: list[qwords.Group]) -> QuerySet[Item]:
+    """Items matching groups worth at least half the query's weight, those matching most first."""
+    parts = [Case(When(_group_q(g)[0], then=Value(g.weight)), default=Value(0), output_field=IntegerField())
+             for g in groups]
+    total = sum(g.weight for g in groups)
+    score = parts[0]
+    for part in parts[1:]:
+        score = score + part
+    return (qs.annotate(score=score).filter(score__gt=0, score__gte=(total + 1) // 2)
+            .order_by("-score", "-high_frequency", "search_pinyin", "code"))
+
+
+def _in_order(qs: QuerySet[Item], pks: list[int]) -> QuerySet[Item]:
+    if not pks:
+        return qs.none()
+    order = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(pks)], output_field=IntegerField())
+    return qs.filter(pk__in=pks).annotate(rank=order).order_by("rank")
+
+
+def find(q: str, base: QuerySet[Item], *, typos: bool = True) -> QuerySet[Item]:
+    """Items of `base` for a citizen's words, in three passes, each only when the one before found nothing:
+
+    1. every word as typed (split at spaces), each with its synonyms: `hz` (initials), `huzhao` (pinyin),
+       `护照`, `低保` (→ 最低生活保障), `dibao`/`db` (the synonym by sound), "低保 sq" combines both;
+    2. the words cut by jieba and the synonym dictionary, filler words dropped ("我想办社保卡" → 社保 + 卡):
+       items matching all of them first, then those matching at least half (by length);
+    3. similarity: names sharing most character pairs or sounds with the query (社会保障咔 → 社会保障卡申领);
+       skipped with typos=False, when a guess must not be taken for an answer (the clerk's new-case form), which
+       then also requires every word of pass 2.
+    """
+    words = (q or "").split()[:qwords.MAX_WORDS]
+    if not words:
+        return base.order_by("-high_frequency", "search_pinyin", "code")
+    table = synonyms.active()
+    exact = _all_of(base, qwords.whole_word_groups(q, table))
+    if exact.exists():
+        return exact
+    if any(_CJK.search(w) for w in words):
+        groups = qwords.segmented_groups(q, table)
+        partial = _most_of(base, groups) if typos and len(groups) > 1 else _all_of(base, groups)
+        if partial.exists():
+            return partial
+    if not typos:
+        return base.none()
+    keys = [qwords.ascii_key(w) for w in words if not _CJK.search(w)]
+    pks = fuzzy.rank(qwords.variants(q, table), keys, synonyms.names(base))
+    return _in_order(base, pks)
+
+
+def search(q: str = "", on: dt.date | None = None) -> QuerySet[Item]:
+    """Public items for a citizen's search words (see find)."""
+    return find(q, public_items(on))
 
 
 @dataclass

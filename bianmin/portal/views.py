@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from bianmin.cases.models import Notice
 from bianmin.cases.notices import notice_number
-from bianmin.catalog import selectors
+from bianmin.catalog import searchlog, selectors
 from bianmin.catalog.models import GuideVersion, Item
 from bianmin.core import inputs, timeutil
 from bianmin.orgs.roles import Action
@@ -41,6 +41,8 @@ def search(request):
     start = (page - 1) * PAGE_SIZE
     # One extra row tells whether a next page exists without counting the whole catalogue.
     rows = selectors.with_versions(selectors.search(q)[start:start + PAGE_SIZE + 1])
+    if page == 1:  # count each search once, not each page of it (catalog.searchlog)
+        searchlog.record(q, found=bool(rows))
     return render(request, "portal/search.html", {
         "q": q, "too_long": len(raw) > len(q), "results": [_summary(e) for e in rows[:PAGE_SIZE]],
         "page": page, "has_next": len(rows) > PAGE_SIZE,

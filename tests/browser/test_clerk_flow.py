@@ -69,5 +69,5 @@ def test_bad_input_shows_a_clear_message(live_server, page):
     page.fill("#item_code", "NO-SUCH-ITEM")
     page.fill("#applicant_name", "张三")
     page.click("[data-test=register]")
-    assert "事项编码不存在" in page.inner_text("[data-test=error]")
+    assert "本中心没有与“NO-SUCH-ITEM”相符的事项" in page.inner_text("[data-test=error]")
     assert Case.objects.count() == 0
