@@ -31,7 +31,7 @@ from bianmin.orgs import scoping
 from bianmin.orgs.models import Site, Unit, Window
 from bianmin.orgs.roles import Action as Perm
 
-from . import handover, states
+from . import completion_sms, handover, states
 from .handover import handover_return_date  # noqa: F401  (the rule lives in handover.py; callers import it here)
 from .models import Case, CaseEvent, Delivery, Entrustment, FirstContact, JointTask, Notice, RejectionGround
 from .notices import issue
@@ -427,13 +427,15 @@ def _complete(case: Case, actor, data: dict) -> Case:
     if isinstance(approved, str):
         approved = approved.lower() in ("1", "true", "yes", "on")
     state = clocks.stop(case.clock) if case.clock else None
-    return _move(case, Action.COMPLETE, actor, reason=result,
+    case = _move(case, Action.COMPLETE, actor, reason=result,
                  data={"on_time": not (state and state.finished_late),
                        "overdue_days": state.overdue_days if state else 0},
                  fields={"result": result, "approved": bool(approved), "delivery": delivery,
                          "delivery_address": address, "completed_at": timeutil.now(),
                          "delivered_on": _date(data, "delivered_on", "送达日期", "Delivery date", required=False),
                          "public_notice": _text(data, "public_notice", "办结公告", "Public notice", required=False)})
+    completion_sms.text_on_commit(case)  # the applicant learns it now, not with the rating invitation days later
+    return case
 
 
 HANDLERS = {

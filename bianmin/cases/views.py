@@ -21,8 +21,9 @@ from bianmin.orgs.roles import Action as Perm
 from bianmin.orgs.roles import Role
 from bianmin.orgs.scoping import can, own_site, sites_for
 
+from . import notices as case_notices
 from . import page_parts, selectors, services
-from .forms import action_data
+from .forms import ItemNotChosen, action_data, item_options, resolve_item
 from .models import ACTION_LABELS, Case, Delivery, FirstContact, Notice, RejectionGround
 from .states import OPEN, Action, Status, allowed_actions
 
@@ -65,11 +66,12 @@ def new_case(request):
         raise Http404
     items = _items_for_site(site)
     windows = Window.objects.filter(site=site).order_by("number")
-    ctx = {"site": site, "items": items, "windows": windows, "form": request.POST}
+    ctx = {"site": site, "items": items, "item_options": item_options(items), "windows": windows, "form": request.POST}
     if request.method == "POST":
         post = request.POST
         try:
-            item = services.item_by_code(post.get("item_code", ""))
+            # A suggestion picked after an ambiguous entry (item_choice) wins over the words typed.
+            item = resolve_item(post.get("item_choice") or post.get("item_code", ""), items)
             entrustment = None
             if post.get("is_proxy"):
                 entrustment = {"agent_name": post.get("agent_name", ""), "agent_phone": post.get("agent_phone", ""),
@@ -82,6 +84,7 @@ def new_case(request):
                 urgent=bool(post.get("urgent")), entrustment=entrustment, question=post.get("question", ""))
         except DomainError as exc:
             ctx["error"] = exc
+            ctx["item_choices"] = exc.choices if isinstance(exc, ItemNotChosen) else []
             return render(request, "workbench/new_case.html", ctx, status=exc.status)
         messages.success(request, _("已登记办件 %(number)s。") % {"number": case.number})
         return redirect("workbench:case", case_id=case.pk)
@@ -112,6 +115,7 @@ def _case_context(request, case: Case, **extra) -> dict:
         "deliveries": Delivery.choices,
         "today": timeutil.today(),
         "rating_panel": page_parts.part(page_parts.rating_panel, request.user, case),
+        "completion_receipt": case_notices.has_completion_receipt(case),
         **extra,
     }
 
@@ -187,6 +191,19 @@ def notice_print(request, notice_id: int):
     return render(request, f"print/{notice.kind}.html", {"notice": notice, "case": case, "state": state,
                                                          "item": notice.item, "site": notice.site,
                                                          "rating_qr": rating_qr})
+
+
+@login_required
+def completion_receipt(request, case_id: int):
+    """办结签收单: the result, how it is delivered, and the lines the applicant signs on collecting it."""
+    case = selectors.get_case(request.user, case_id)
+    if case is None or not case_notices.has_completion_receipt(case):
+        raise Http404
+    return render(request, "print/completion.html", {
+        "case": case, "item": case.item, "site": case.site,
+        "state": state_of(case.clock) if case.clock else None,
+        "rating_qr": page_parts.part(page_parts.receipt_qr, case),
+    })
 
 
 @login_required

@@ -23,7 +23,6 @@ from .models import Kind, period_label
 
 # Relative widths of the ledger's columns (rectification.export.headers), for the Excel sheet and the PDF
 # table; if the ledger gains columns, both fall back to even widths.
-LEDGER_WIDTHS = (20, 15, 6, 18, 20, 13, 13, 15, 15, 14, 16, 8, 15, 15, 7)
 # League tables in every report, in this order: (ranking level, title).
 LEAGUES = (("site", gettext_lazy("服务场所评价排名")), ("window", gettext_lazy("窗口评价排名")))
 
@@ -93,7 +92,9 @@ def build(unit: Unit, kind: str, year: int, number: int, date_from: dt.date, dat
 
 
 def ledger_widths(headers: list[str]) -> list[int]:
-    return list(LEDGER_WIDTHS) if len(headers) == len(LEDGER_WIDTHS) else [15] * len(headers)
+    """The ledger's column widths are the rectification ledger's own (one table, one set of widths)."""
+    widths = ledger.widths()
+    return widths if len(widths) == len(headers) else [15] * len(headers)
 
 
 def league_headers() -> list[str]:

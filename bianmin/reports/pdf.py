@@ -1,11 +1,13 @@
 """A report as a PDF (A4): title, unit, period, generated time, figures, league tables and the ledger.
 
-Drawn with reportlab and its built-in CID font STSong-Light (Adobe's Chinese Simplified font descriptor)
-rather than weasyprint (DESIGN's suggestion): weasyprint lays out with the fonts installed on the machine,
-and these machines have no CJK fonts, so every Chinese character would come out as a blank box. A CID font
-needs no font file at all: the PDF names the font and the viewer supplies the glyphs (every common PDF
-viewer ships a substitute for Adobe's standard Chinese fonts), and the files stay small because nothing is
-embedded. Text is wrapped with reportlab's CJK line breaking (wordWrap="CJK"), since Chinese has no spaces.
+Drawn with reportlab rather than weasyprint (DESIGN's suggestion): weasyprint lays out with the fonts installed on
+the machine, and these machines may have no CJK fonts. The text is set in Noto Sans CJK SC, shipped with the code
+(fonts/NotoSansSC-GB2312.ttf: every GB 2312 character and the symbols reports use, SIL OFL, see
+fonts/build_font.py) and EMBEDDED: reportlab writes only the glyphs a document uses (a subset, named
+"ABCDEF+…"), so the file reads the same in every viewer, with or without Chinese fonts, and stays small. A
+character outside GB 2312 (a rare name character) falls back to the CID font STSong-Light, which names Adobe's
+standard Chinese font for the viewer to supply, as all text did before: never a blank box where fonts exist.
+Text is wrapped with reportlab's CJK line breaking (wordWrap="CJK"), since Chinese has no spaces.
 
 The ledger has 15 columns, so it gets landscape pages; the rest is portrait. The PDF lists at most
 PDF_LEDGER_ROWS tickets (the Excel file has them all, up to the ledger export's cap) and says so.
@@ -13,6 +15,8 @@ PDF_LEDGER_ROWS tickets (the Excel file has them all, up to the ledger export's 
 from __future__ import annotations
 
 import io
+from functools import lru_cache
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
@@ -22,6 +26,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
@@ -36,13 +41,42 @@ from reportlab.platypus import (
 
 from .content import Content, league_headers, ledger_widths
 
-FONT = "STSong-Light"
+FONT = "BianminSansSC"
+FONT_FILE = Path(__file__).with_name("fonts") / "NotoSansSC-GB2312.ttf"
+FALLBACK_FONT = "STSong-Light"
 CONTENT_TYPE = "application/pdf"
 PDF_LEDGER_ROWS = 1000
 MARGIN = 15 * mm
 NUMERALS = "一二三四五六七八九十"
 
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+@lru_cache(maxsize=1)
+def covered() -> frozenset[int]:
+    """The code points the embedded font draws; registers both fonts on first use (parsing the font file takes a
+    moment, so not at import)."""
+    font = TTFont(FONT, str(FONT_FILE))
+    pdfmetrics.registerFont(font)
+    pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_FONT))
+    return frozenset(font.face.charToGlyph)
+
+
+def markup(text: str) -> str:
+    """Paragraph markup for `text`: escaped, with each run of characters the embedded font lacks set in the
+    fallback font (a glyph missing from a TrueType font prints as an empty box)."""
+    have, parts, run, run_missing = covered(), [], "", False
+    for ch in text:
+        missing = ord(ch) not in have and ch not in "\n\t"
+        if run and missing != run_missing:
+            parts.append(_run(run, run_missing))
+            run = ""
+        run, run_missing = run + ch, missing
+    if run:
+        parts.append(_run(run, run_missing))
+    return "".join(parts)
+
+
+def _run(text: str, missing: bool) -> str:
+    return f'<font name="{FALLBACK_FONT}">{escape(text)}</font>' if missing else escape(text)
 
 
 def _style(name: str, size: float, **extra) -> ParagraphStyle:
@@ -57,13 +91,14 @@ SMALL_CELL = _style("small", 6.5)
 
 
 def _p(text, style: ParagraphStyle = CELL) -> Paragraph:
-    return Paragraph(escape(str(text)), style)
+    return Paragraph(markup(str(text)), style)
 
 
 def _table(headers: list[str], rows: list[list], widths: list[float], style: ParagraphStyle = CELL) -> Table:
     data = [[_p(h, style) for h in headers]] + [[_p(v, style) for v in row] for row in rows]
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),  # not the table default Helvetica, which would not be embedded
         ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef1f4")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -129,14 +164,17 @@ def _ledger(content: Content, width: float) -> list:
 def _footer(canvas, doc) -> None:
     canvas.saveState()
     canvas.setFont(FONT, 8)
-    canvas.drawCentredString(doc.pagesize[0] / 2, 8 * mm, _("第 %(page)s 页") % {"page": doc.page})
+    # The canvas's size is this page's (landscape for the ledger); doc.pagesize stays the portrait default.
+    canvas.drawCentredString(canvas._pagesize[0] / 2, 8 * mm, _("第 %(page)s 页") % {"page": doc.page})
     canvas.restoreState()
 
 
 def pdf_bytes(content: Content, *, compress: bool = True) -> bytes:
+    covered()
     out = io.BytesIO()
     doc = BaseDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                          bottomMargin=MARGIN, title=content.title, author="bianmin", pageCompression=int(compress))
+                          bottomMargin=MARGIN, title=content.title, author="bianmin", pageCompression=int(compress),
+                          initialFontName=FONT)  # not reportlab's default Helvetica: every font used is embedded
     portrait_width, landscape_size = A4[0] - 2 * MARGIN, landscape(A4)
     doc.addPageTemplates([
         PageTemplate("portrait", [Frame(MARGIN, MARGIN, portrait_width, A4[1] - 2 * MARGIN, id="p")],
