@@ -19,8 +19,11 @@ setup: $(VENV)/.installed
 ## Set up, migrate the SQLite database, load demo data, start the worker and serve the product.
 # Links in printed receipts, QR codes and text messages point at the server `make run` starts.
 run: export BIANMIN_PUBLIC_URL ?= http://$(HOST):$(PORT)
+# Worker and server share one cache (a database table), so the views the worker warms are the server's.
+run: export CACHE_URL ?= db
 run: setup
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py demo
 	@$(PY) manage.py worker & WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
 	  echo ""; echo "  bianmin is at http://$(HOST):$(PORT)/  (staff sign-in: http://$(HOST):$(PORT)/accounts/login/)"; \

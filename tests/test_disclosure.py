@@ -128,7 +128,7 @@ def test_unit_page_publishes_the_figures_of_metrics_summary(world, client):
     r = client.get(page_url(world.county))
     assert r.status_code == 200
     report = r.context["r"]
-    assert [p["key"] for p in report["periods"]] == ["this_month", "last_month", "last_12_months"]
+    assert [p["key"] for p in report["periods"]] == ["last_30_days", "last_month", "last_12_months"]
     heads = periods.headline(timeutil.today())
     target = Target(unit=world.county)
     for period in heads:
@@ -139,8 +139,9 @@ def test_unit_page_publishes_the_figures_of_metrics_summary(world, client):
     html = r.content.decode()
     for row in metrics.rows(metrics.summary(target, heads[0].date_from, heads[0].date_to)):
         assert row.label in html and row.definition in html
-    assert _cells(report["figures"], "ratings")["this_month"]["value"] == 4
-    assert _cells(report["figures"], "ratings")["last_12_months"]["value"] == 7
+    assert _cells(report["figures"], "ratings")["last_30_days"]["value"] == 4
+    # The twelve whole months before this one: last month's 2 and the one ten months ago, not today's.
+    assert _cells(report["figures"], "ratings")["last_12_months"]["value"] == 3
 
 
 def test_the_trend_has_twelve_months_each_equal_to_that_months_summary(world, client):
@@ -153,7 +154,8 @@ def test_the_trend_has_twelve_months_each_equal_to_that_months_summary(world, cl
         s = metrics.summary(target, month.date_from, month.date_to)
         assert (row["ratings"], row["bad"], row["good_rate"], row["satisfaction_index"]) == (
             s.ratings, s.bad, s.good_rate.value, s.satisfaction_index), month.key
-    assert [m["ratings"] for m in trend][-2:] == [2, 4] and sum(m["ratings"] for m in trend) == 7
+    assert [m["ratings"] for m in trend][-2:] == [0, 2] and sum(m["ratings"] for m in trend) == 3
+    assert trend[-1]["to"] == (timeutil.today().replace(day=1) - dt.timedelta(days=1)).isoformat()
 
 
 def test_league_tables_rank_sites_windows_and_departments_but_not_staff(world, api_for):
@@ -185,12 +187,12 @@ def test_rectification_status_counts_tickets_by_stage(world, client, api_for):
                                            exclusion_approved_by=world.supervisor)
     expected = {"received": 4, "in_progress": 1, "rectified": 1, "closed": 1, "excluded": 1}
     body = api_for().get(f"{API}/{world.county.pk}").json()
-    assert body["rectification"]["this_month"] == expected
-    assert body["rectification"]["last_12_months"] == expected
+    assert body["rectification"]["last_30_days"] == expected
+    assert body["rectification"]["last_12_months"] == dict.fromkeys(expected, 0)  # whole months only
     assert body["rectification"]["last_month"] == dict.fromkeys(expected, 0)
-    assert body["rectification"]["this_month"] == client.get(page_url(world.county)).context["r"]["rectification"][
-        "by_period"]["this_month"]
-    assert api_for().get(f"{API}/{world.other_county.pk}").json()["rectification"]["this_month"]["received"] == 0
+    assert body["rectification"]["last_30_days"] == client.get(page_url(world.county)).context["r"]["rectification"][
+        "by_period"]["last_30_days"]
+    assert api_for().get(f"{API}/{world.other_county.pk}").json()["rectification"]["last_30_days"]["received"] == 0
 
 
 def _bad_review_with_personal_data_at(world, phone):
@@ -211,7 +213,7 @@ def test_api_figures_equal_metrics_summary_and_rates_are_shares(world, api_for):
     assert [p["id"] for p in body["parents"]] == [world.county.parent.parent_id, world.county.parent_id]
     for period in periods.headline(timeutil.today()):
         assert body["figures"][period.key] == _expected_numbers(Target(unit=world.county), period)
-    assert body["figures"]["this_month"]["good_rate"] == 0.5  # 2 good of 4
+    assert body["figures"]["last_30_days"]["good_rate"] == 0.5  # 2 good of 4
     assert body["figures"]["last_month"]["coverage"] is None  # nothing to count: null, not 0
     assert set(body["definitions"]) == set(metrics.LABELS)
     assert [c["id"] for c in body["children"]] == [world.township.pk]  # not the civil-affairs department
@@ -236,7 +238,7 @@ def test_no_rater_data_or_staff_name_reaches_pages_or_api(world, client, api_for
                ("/public/", page_url(world.county), page_url(world.township), page_url(world.county.parent))]
     outputs += [json.dumps(api_for().get(url).json(), ensure_ascii=False) for url in
                 (API, f"{API}/{world.county.pk}", f"{API}/{world.county.parent_id}")]
-    assert json.loads(outputs[5])["rectification"]["this_month"]["received"] == 1  # there, as a count only
+    assert json.loads(outputs[5])["rectification"]["last_30_days"]["received"] == 1  # there, as a count only
     secrets = [RATER_NAME, mask_name(RATER_NAME), RATER_PHONE, mask_phone(RATER_PHONE), RATER_ID,
                mask_id_number(RATER_ID), COMMENT, COMMENT[:6], world.clerk_a.staff.name, world.clerk_a.staff.work_id]
     for text in outputs:
@@ -290,12 +292,12 @@ def test_second_request_is_served_from_the_cache_without_queries(world, client, 
 def test_cached_figures_stay_until_the_day_changes(world, api_for, set_now):
     _ratings(world)
     url = f"{API}/{world.county.pk}"
-    before = api_for().get(url).json()["figures"]["last_12_months"]["ratings"]
+    before = api_for().get(url).json()["figures"]["last_30_days"]["ratings"]
     raw_rating(world.site_a, timeutil.today(), Level.SATISFIED)
     rollup.sweep()
-    assert api_for().get(url).json()["figures"]["last_12_months"]["ratings"] == before  # cached
+    assert api_for().get(url).json()["figures"]["last_30_days"]["ratings"] == before  # cached
     set_now(timeutil.now() + dt.timedelta(days=1))
-    assert api_for().get(url).json()["figures"]["last_12_months"]["ratings"] == before + 1
+    assert api_for().get(url).json()["figures"]["last_30_days"]["ratings"] == before + 1
 
 
 def test_cache_headers(world, client, api_for, monkeypatch):

@@ -83,7 +83,9 @@ FREE_TEXT = r"(?:comment|suggestion|result|reason|note|outcome_note|text|feedbac
 SHOWN = re.compile(r"\{\{\s*((?:[a-zA-Z_][\w]*\.)*" + FREE_TEXT + r")\s*(\|[^}]*)?\}\}")
 # Form fields give back what the person just typed; staff-written phrases and hotline texts (redacted of their
 # callers by hotline/disclosure.py before they reach a template) are not free text of the public.
-NOT_FREE_TEXT = ("form.", "posted.", "paper_form.", "p.text", "order.text")
+# The reports list's reason a period has no report and the unit page's note on differing counts are the product's
+# own sentences.
+NOT_FREE_TEXT = ("form.", "posted.", "paper_form.", "p.text", "order.text", "m.reason", "n.text")
 
 
 def test_every_template_shows_free_text_through_the_pii_filter():

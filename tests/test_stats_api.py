@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/stats/summary"
 KEYS = {"ratings", "good", "bad", "good_rate", "bad_rate", "satisfaction_index", "coverage", "rectified_rate",
-        "revisit_rate", "on_time_rate", "default_good", "unit", "from", "to"}
+        "revisit_rectified_rate", "on_time_rate", "default_good", "unit", "from", "to",
+        "revisit_rate"}  # issue 7's API contract names it; kept beside the combined figure
 
 
 def _rate_case(world, level, phone):
@@ -37,7 +38,8 @@ def test_new_ratings_show_after_the_worker_sweep(world, api_for):
     assert body["good_rate"] == 0.5 and body["bad_rate"] == 0.5
     assert body["satisfaction_index"] == 70.0
     assert body["coverage"] == 1.0
-    assert body["rectified_rate"] == 0.0 and body["revisit_rate"] == 0.0 and body["rectified_on_time_rate"] is None
+    assert body["rectified_rate"] == 0.0 and body["revisit_rectified_rate"] == 0.0 and body["rectified_on_time_rate"] is None
+    assert body["revisit_rate"] == 0.0
     assert body["on_time_rate"] == 1.0 and body["overdue"] == 0
     today = timeutil.today()
     assert body["to"] == today.isoformat() and body["from"] == (today - dt.timedelta(days=29)).isoformat()

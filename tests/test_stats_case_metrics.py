@@ -55,7 +55,7 @@ def test_case_figures_on_hand_built_cases(world, national_day_cases):
     s = summary(Target(unit=world.county), dt.date(2026, 10, 1), dt.date(2026, 10, 31))
     assert (s.on_time_rate.numerator, s.on_time_rate.denominator) == (2, 3)
     assert s.overdue == 1
-    assert (s.instant_rate.numerator, s.instant_rate.denominator) == (1, 3)
+    assert (s.instant_case_share.numerator, s.instant_case_share.denominator) == (1, 3)
     assert (s.one_visit_rate.numerator, s.one_visit_rate.denominator) == (2, 3)
     # 1 − (3 + 8 + 0) working days used ÷ (20 + 20 + 20) statutory: the make-up Saturday counts, the
     # holiday week does not.

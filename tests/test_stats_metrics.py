@@ -61,7 +61,7 @@ def test_empty_period_has_no_rates(world):
     _hand_built(world, day)
     s = summary(Target(unit=world.county), day + dt.timedelta(days=1), day + dt.timedelta(days=1))
     assert (s.ratings, s.good, s.bad, s.default_good) == (0, 0, 0, 0)
-    for rate in (s.good_rate, s.bad_rate, s.coverage, s.rectified_rate, s.revisit_rate, s.on_time_rate,
+    for rate in (s.good_rate, s.bad_rate, s.coverage, s.rectified_rate, s.revisit_rectified_rate, s.on_time_rate,
                  s.rectified_on_time_rate, s.instant_rate, s.one_visit_rate, s.hotline_response_rate):
         assert rate.value is None
     assert s.satisfaction_index is None and s.time_compression is None and s.overdue == 0
@@ -106,10 +106,10 @@ def test_rectification_figures_are_the_rectification_modules(world):
     s = summary(Target(unit=world.county), today, today)
     expected = rectification_figures.compute(Ticket.objects.all(), Appeal.objects.all(), today, today)
     assert s.rectified_rate == expected.rectification
-    assert s.revisit_rate == expected.revisit
     assert s.rectified_on_time_rate == expected.on_time
     assert (s.rectified_rate.numerator, s.rectified_rate.denominator) == (0, 2)
-    assert s.revisit_rate.denominator == 1  # one real-name bad review, not yet revisited
+    # 实名差评回访整改率: one real-name bad review, neither revisited nor rectified yet.
+    assert (s.revisit_rectified_rate.numerator, s.revisit_rectified_rate.denominator) == (0, 1)
     assert s.rectified_on_time_rate.value is None  # nothing finished yet
     # Tickets of the county are not the neighbouring county's.
     assert summary(Target(unit=world.other_county), today, today).rectified_rate.value is None

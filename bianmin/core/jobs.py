@@ -71,6 +71,8 @@ ORDER = (
     "hotline_escalation",
     "stats_rollup",
     "scheduled_reports",
+    "report_backfill",
+    "stats_warmup",
 )
 
 JOBS: list[tuple[str, Callable[[], int]]] = [

@@ -35,7 +35,7 @@ def as_api(r: dict) -> dict:
         **_only(r["unit"], UNIT_FIELDS),
         "as_of": r["as_of"], "generated_at": r["generated_at"],
         "parents": [_only(p, ("id", "name")) for p in r["parents"]],
-        "periods": [_only(p, ("key", "label", "from", "to")) for p in r["periods"]],
+        "periods": [_only(p, ("key", "label", "from", "to", "range")) for p in r["periods"]],
         "figures": {key: {f["key"]: f["cells"][i]["value"] for f in r["figures"]} for i, key in enumerate(period_keys)},
         "labels": {f["key"]: f["label"] for f in r["figures"]},
         "definitions": {f["key"]: f["definition"] for f in r["figures"]},

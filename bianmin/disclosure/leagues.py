@@ -18,6 +18,19 @@ from .periods import Period
 LEVELS = {"sites": "site", "windows": "window", "departments": "department"}
 TITLES = {"sites": _("服务场所排行"), "windows": _("窗口排行"), "departments": _("部门排行")}
 LIMIT = 50  # entries per table; a province has thousands of windows, the county pages rank them all
+# The unit page shows the top of each table; the rest is one link away (?all=1). Fifty windows in full made a
+# county's page about 40,000 px tall on a phone, and most readers look for the top and their own hall.
+PAGE_TOP = 10
+
+
+def on_page(tables: list[dict], whole: bool) -> list[dict]:
+    """The tables as the unit page shows them: each with `shown` (its top PAGE_TOP entries, or all with `whole`)
+    and `more` (entries left off). New dicts: the cached report is shared and must not change."""
+    result = []
+    for t in tables:
+        shown = t["entries"] if whole else t["entries"][:PAGE_TOP]
+        result.append({**t, "shown": shown, "more": len(t["entries"]) - len(shown)})
+    return result
 
 
 def _entry(e: dict) -> dict:

@@ -47,6 +47,16 @@ def fetch(request, parts: tuple, build: Callable[[], dict]) -> dict:
     return data
 
 
+def warm(parts: tuple, build: Callable[[], dict]) -> bool:
+    """Build and cache a report ahead of the first visitor (the worker, stats.warmup), in the current language;
+    False when it was cached already. No throttle: this is our own worker, not a client."""
+    cache_key = key(*parts)
+    if cache.get(cache_key) is not None:
+        return False
+    cache.set(cache_key, build(), seconds())
+    return True
+
+
 def add_headers(request, response):
     """Cache-Control for browsers and proxies, varying on the cookie that carries the language choice.
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.rectification.figures import MALICIOUS, in_period
-from bianmin.rectification.models import Ticket
+from bianmin.rectification.models import Source, Ticket
 from bianmin.rectification.states import Status
 
 # Everything neither rectified nor closed is in progress (received, assigned, verifying, rectifying,
@@ -46,3 +47,31 @@ def counts(tickets: QuerySet[Ticket], date_from: dt.date, date_to: dt.date) -> d
     excluded = tickets.filter(MALICIOUS).count()
     return {"received": counted + excluded, "in_progress": counted - rectified - closed, "rectified": rectified,
             "closed": closed, "excluded": excluded}
+
+
+def complaints(tickets: QuerySet[Ticket], date_from: dt.date, date_to: dt.date) -> int:
+    """Tickets of the period opened for a complaint (综合点评 marked as complaint), not for a rating."""
+    return in_period(tickets, "created_at", date_from, date_to).filter(source=Source.COMPLAINT).count()
+
+
+def reconcile(counts: dict[str, int], bad: int | None, complaint_tickets: int) -> str:
+    """One sentence saying why 收到差评 (tickets) and 差评数 (counted bad ratings) differ, with the numbers
+    (issue #15: "收到差评 41" beside "差评数 39" without a word). Empty when they agree.
+
+    The two count different things: tickets are opened for counted bad ratings *and* for complaints, on the
+    day the ticket is opened; a ticket whose rating was found mistaken or malicious stays a ticket, while
+    its rating leaves 差评数. Follow-up ratings (追评) are in neither. What the parts do not explain is
+    timing (a rating on the last day of a period gets its ticket on the next) or a rating of the online
+    platform, which has no unit to rectify it."""
+    if bad is None or counts["received"] == bad:
+        return ""
+    parts = []
+    if complaint_tickets:
+        parts.append(gettext("投诉 %(n)d 件（投诉不是评价，不计入差评数）") % {"n": complaint_tickets})
+    if counts["excluded"]:
+        parts.append(gettext("认定误评/恶意差评 %(n)d 件（经审核不计入差评数）") % {"n": counts["excluded"]})
+    rest = counts["received"] - complaint_tickets - counts["excluded"] - bad
+    if rest:
+        parts.append(gettext("评价与生成工单分属不同期间，或网上平台评价无整改责任单位：相差 %(n)d 件") % {"n": abs(rest)})
+    return gettext("收到差评 %(received)d 件按整改工单计，差评数 %(bad)d 条按评价计（均不含追评）。差别来自：%(parts)s。") % {
+        "received": counts["received"], "bad": bad, "parts": "；".join(parts)}

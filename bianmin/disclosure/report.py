@@ -23,7 +23,7 @@ from bianmin.stats.metrics import Target
 from . import guides, leagues, overview, periods, rectification_status, units
 
 NOT_FOUND = ("该单位不存在或未公开。", "No such unit, or its figures are not published.")
-INDEX_PERIODS = ("this_month", "last_12_months")
+INDEX_PERIODS = (periods.DEFAULT_KEY, "last_12_months")
 TREND_LABELS = {"ratings": _("评价数"), "good_rate": _("好评率"), "bad": _("差评数"),
                 "satisfaction_index": _("满意度指数")}
 
@@ -85,12 +85,18 @@ def trend(target: Target, months: list[periods.Period]) -> list[dict]:
     return result
 
 
-def rectification(target: Target, heads: list[periods.Period]) -> dict:
+def rectification(target: Target, heads: list[periods.Period], figures: list[dict] | None = None) -> dict:
     per_period = {p.key: rectification_status.counts(target.tickets(), p.date_from, p.date_to) for p in heads}
     rows = [{"key": key, "label": str(label), "definition": str(rectification_status.DEFINITIONS[key]),
              "cells": [{"period": p.key, "label": p.label, "count": per_period[p.key][key]} for p in heads]}
             for key, label in rectification_status.LABELS.items()]
-    return {"by_period": per_period, "rows": rows}
+    bad = {c["period"]: c["value"] for f in figures or [] if f["key"] == "bad" for c in f["cells"]}
+    notes = [{"period": p.key, "label": p.label,
+              "text": rectification_status.reconcile(per_period[p.key], bad.get(p.key),
+                                                     rectification_status.complaints(target.tickets(),
+                                                                                     p.date_from, p.date_to))}
+             for p in heads if p.key in bad]
+    return {"by_period": per_period, "rows": rows, "notes": [n for n in notes if n["text"]]}
 
 
 HIGHLIGHTS = ("satisfaction_index", "good_rate")
@@ -127,7 +133,7 @@ def unit_report(unit_id: int, today: dt.date | None = None) -> dict:
         "highlights": highlights(figures),
         "trend": trend(target, periods.trend_months(today)),
         "trend_labels": {k: str(v) for k, v in TREND_LABELS.items()},
-        "rectification": rectification(target, heads),
+        "rectification": rectification(target, heads, figures),
         "leagues": leagues.tables(target, periods.by_key(heads)["last_12_months"]),
         "children": _listed(kids, units.ref, overview.for_units(listed, [u.pk for u in kids]), listed),
         "sites": _listed(sites, units.site_ref, overview.for_sites(listed, [s.pk for s in sites]), listed),

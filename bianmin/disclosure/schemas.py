@@ -8,10 +8,12 @@ Number = int | float | None
 
 
 class PeriodOut(Schema):
-    key: str = Field(description="this_month | last_month | last_12_months")
+    key: str = Field(description="last_30_days (the last 30 days, today included) | last_month | last_12_months "
+                                 "(the twelve whole months before this one)")
     label: str
     date_from: str = Field(alias="from")
     date_to: str = Field(alias="to")
+    range: str = Field(description="The dates of the period in words, as shown beside its label.")
 
 
 class UnitRefOut(Schema):

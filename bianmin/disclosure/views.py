@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from bianmin.core.errors import DomainError
 
-from . import public_cache, report
+from . import leagues, public_cache, report
 
 
 def _error(request, exc: DomainError):
@@ -18,12 +18,14 @@ def _error(request, exc: DomainError):
                   status=exc.status)
 
 
-def _page(request, template: str, parts: tuple, build):
+def _page(request, template: str, parts: tuple, build, around=None):
+    """The cached report `r`, and what `around(request, r)` adds for this request only (never cached)."""
     try:
         data = public_cache.fetch(request, parts, build)
     except DomainError as exc:
         return _error(request, exc)
-    return public_cache.add_headers(request, render(request, template, {"r": data}))
+    context = {"r": data, **(around(request, data) if around else {})}
+    return public_cache.add_headers(request, render(request, template, context))
 
 
 @require_safe
@@ -33,4 +35,11 @@ def index(request):
 
 @require_safe
 def unit(request, unit_id: int):
-    return _page(request, "disclosure/unit.html", ("unit", unit_id), lambda: report.unit_report(unit_id))
+    return _page(request, "disclosure/unit.html", ("unit", unit_id), lambda: report.unit_report(unit_id),
+                 around=_league_view)
+
+
+def _league_view(request, data: dict) -> dict:
+    """The rankings as shown: the top of each table, or every entry the report holds with ?all=1."""
+    whole = request.GET.get("all") == "1"
+    return {"league_tables": leagues.on_page(data["leagues"]["tables"], whole), "all_leagues": whole}

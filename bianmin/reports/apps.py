@@ -14,3 +14,5 @@ class ReportsConfig(AppConfig):
 
         # After stats_rollup in each sweep (INSTALLED_APPS order): a report reads the rollups just brought up to date.
         register("scheduled_reports", jobs.generate_due)
+        # After the due reports: the history's missing periods, a batch a sweep (jobs.backfill).
+        register("report_backfill", jobs.backfill)

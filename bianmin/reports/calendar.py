@@ -179,3 +179,16 @@ def next_due(kind: str, today: dt.date, s: Schedule) -> ReportPeriod:
             if p.due >= today:
                 return p
     raise AssertionError("a period of every kind is due within a year")
+
+
+def complete_since(kind: str, first_day: dt.date, today: dt.date, s: Schedule, limit: int) -> list[ReportPeriod]:
+    """The periods of this kind that have ended and hold at least one day on or after `first_day` (the
+    earliest day with data), newest first, at most `limit` of them: what the backfill may generate."""
+    found: list[ReportPeriod] = []
+    for year in range(today.year, first_day.year - 1, -1):
+        for p in reversed(periods_of_year(kind, year, s)):
+            if p.is_complete(today) and p.date_to >= first_day:
+                found.append(p)
+                if len(found) >= limit:
+                    return found
+    return found

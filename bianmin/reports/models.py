@@ -35,6 +35,9 @@ class Report(models.Model):
         PENDING = "pending", _("生成中")
         GENERATED = "generated", _("已生成")
         FAILED = "failed", _("生成失败")
+        # The backfill found nothing to report (no rating and no completed case of the unit in the period):
+        # kept as a row so the list says why the period has no report, and so it is not looked at again.
+        NO_DATA = "no_data", _("无数据")
 
     kind = models.CharField(_("报表类型"), max_length=10, choices=Kind.choices)
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="reports", verbose_name=_("单位"))

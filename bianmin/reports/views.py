@@ -46,7 +46,7 @@ def _page(request, *, status: int = 200, error: DomainError | None = None):
         "units": selectors.units_for_form(user), "error": error, "posted": posted,
         "default_year": posted.get("year") or (latest.year if latest else today.year),
         "default_number": posted.get("number") or (latest.number if latest else 1),
-        "this_year": today.year,
+        "this_year": today.year, "missing": selectors.missing(user, today),
         "upcoming": [(label, p, period_label(p.kind, p.year, p.number))
                      for value, label in Kind.choices for p in [calendar.next_due(value, today, sched)]],
     }, status=status)

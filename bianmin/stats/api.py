@@ -11,12 +11,12 @@ from bianmin.core.auth import STAFF_AUTH
 from bianmin.core.errors import InvalidInput
 from bianmin.core.rates import Rate
 
-from . import metrics, ranking, scope
+from . import metrics, periods, ranking, scope
 from .schemas import RankingsOut, SummaryOut
 
 router = Router(tags=["stats"], auth=STAFF_AUTH)
 
-DEFAULT_DAYS = 30
+DEFAULT_DAYS = periods.DEFAULT_DAYS
 MAX_DAYS = 3660  # ten years: longer periods are a typo, not a question
 
 
@@ -28,7 +28,10 @@ class SummaryFilter(Schema):
 
 
 def period(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date, dt.date]:
-    """Default: the last 30 days up to today (local calendar), both ends inclusive."""
+    """Default: periods.default_period (the last 30 days up to today, local calendar), both ends inclusive;
+    a lone end date gets the 30 days up to it."""
+    if date_from is None and date_to is None:
+        date_from, date_to = periods.default_period()
     date_to = date_to or timeutil.today()
     date_from = date_from or date_to - dt.timedelta(days=DEFAULT_DAYS - 1)
     if date_from > date_to:
@@ -61,6 +64,7 @@ def get_summary(request, filters: Query[SummaryFilter]):
         "site": target.site.pk if target.site else None,
         "from": date_from.isoformat(), "to": date_to.isoformat(),
         **metrics.as_numbers(s),
+        "revisit_rate": s.revisit_rate.value,
         # Numerators and denominators, so a reader can check every rate.
         "counts": {name: value.as_dict() for name in metrics.LABELS
                    for value in [getattr(s, name)] if isinstance(value, Rate)},

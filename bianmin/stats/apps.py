@@ -10,6 +10,8 @@ class StatsConfig(AppConfig):
     def ready(self):
         from bianmin.core.jobs import register
 
-        from . import rollup
+        from . import rollup, warmup
 
         register("stats_rollup", rollup.sweep)
+        # Last in each sweep: the cached default views then hold the rollups and reports just written.
+        register("stats_warmup", warmup.warm)

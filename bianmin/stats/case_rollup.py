@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from bianmin.cases.models import CaseEvent
 from bianmin.cases.states import Action as CaseAction
-from bianmin.catalog.models import HandlingType
+from bianmin.catalog.models import HandlingType, ItemType
 from bianmin.core.clocks import finished_late
 from bianmin.core.worktime.clock import LimitUnit
 from bianmin.core.worktime.loader import get_calendar
@@ -84,7 +84,9 @@ def _counted_cases(days: list[dt.date]):
     cases = (completed_cases().filter(sources.local_days("completed_at", days)).order_by()
              .annotate(c_day=TruncDate("completed_at"), a_day=TruncDate("accepted_at"))
              .annotate(c_ord=_ordinal_of("c_day"), a_ord=_ordinal_of("a_day"), c_statutory=statutory)
-             .annotate(c_has_limit=_flag(Q(c_statutory__gt=0, c_ord__isnull=False, a_ord__isnull=False))))
+             .annotate(c_has_limit=_flag(Q(c_statutory__gt=0, c_ord__isnull=False, a_ord__isnull=False)
+                                        # S000:L418 asks it of 行权事项 only: public-service items stay out.
+                                        & ~Q(item__item_type=ItemType.PUBLIC_SERVICE))))
     return cases.annotate(
         n_completed=Value(1, output_field=IntegerField()),
         # Late = the case's clock stopped after its due moment (it stops at completion): the clock's own rule,

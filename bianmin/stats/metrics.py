@@ -1,7 +1,8 @@
 """Figures for a unit subtree (or one site) and a period, read from the rollups (SPEC §9).
 
 Rating counts come from DailyRollup and case figures (coverage, on time, 即办件, compression, one visit)
-from DailyCaseRollup; only the open overdue cases are counted live (open cases are few). The rectification
+from DailyCaseRollup; only the open overdue cases are counted live (open cases are few), and 即办件比率 is
+read from the catalogue (the hall's items, as seed 000 defines it). The rectification
 and hotline rates reuse bianmin.rectification.figures and bianmin.hotline.figures so that the stats page and
 those pages can never disagree. Every figure has its label in LABELS and its definition in DEFINITIONS.
 """
@@ -10,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases.models import Case
+from bianmin.catalog.models import HandlingType, Item, ItemType
 from bianmin.core import timeutil
 from bianmin.core.clocks import overdue_now
 from bianmin.core.rates import Rate
@@ -22,7 +24,7 @@ from bianmin.hotline.models import WorkOrder
 from bianmin.orgs.models import Site, Unit
 from bianmin.ratings.models import LEVEL_SCORES, Level, good_in
 from bianmin.rectification import figures as rectification_figures
-from bianmin.rectification.models import Appeal, Ticket
+from bianmin.rectification.models import Appeal, ContactAttempt, Ticket
 
 from .models import CaseDimension, DailyCaseRollup, DailyRollup, Dimension
 
@@ -36,13 +38,16 @@ DEFINITIONS = {
                             "取全部评价的平均分（0–100）。"),
     "coverage": _("评价覆盖率：期间内办结且有评价（不含默认好评和不计入统计的评价）的办件数 ÷ 期间内办结的办件数。"),
     "rectified_rate": rectification_figures.DEFINITIONS["rectification_rate"],
-    "revisit_rate": rectification_figures.DEFINITIONS["revisit_rate"],
+    "revisit_rectified_rate": _("实名差评回访整改率：实名差评工单中既已回访联系上评价人、又已整改（待反馈、已反馈、已办结）的"
+                                "工单数 ÷ 实名差评工单数，均不含经审核认定的误评/恶意差评（要求达到 100%）。"),
     "rectified_on_time_rate": _("差评按时整改率：回访核实和整改反馈均在时限内完成的差评工单数 ÷ 已完成整改反馈的差评工单数。"),
     "on_time_rate": _("按时办结率：期间内办结的办件中在承诺时限内办结的件数 ÷ 期间内办结的办件数。"),
     "overdue": _("超期件数：期间内超过时限才办结的办件数，加上到期日在期间内、至今仍未办结的办件数。"),
-    "instant_rate": _("即办件比率：期间内办结的即办件数 ÷ 期间内办结的办件数（要求达到 80% 以上）。"),
-    "time_compression": _("办理时限压缩率：1 − 实际办理用时 ÷ 法定时限（按工作日计，自受理至办结，"
-                          "按自然日计的法定时限按每周五个工作日折算；要求达到 60% 以上）。"),
+    "instant_rate": _("即办件比率：大厅受理的公共服务事项中办件类型为即办件的事项数 ÷ 大厅受理的公共服务事项总数"
+                      "（按事项计，取当前事项清单；要求达到 80% 以上）。"),
+    "instant_case_share": _("即办件办件占比：期间内办结的办件中即办件的件数 ÷ 期间内办结的办件数（按办件计，供参考）。"),
+    "time_compression": _("办理时限压缩率：只计行权事项（公共服务事项除外），1 − 实际办理用时 ÷ 法定时限（按工作日计，"
+                          "自受理至办结，按自然日计的法定时限按每周五个工作日折算；要求达到 60% 以上）。"),
     "one_visit_rate": _("办件一次办结率：期间内办结的办件中未要求补正材料的件数 ÷ 期间内办结的办件数。"),
     "hotline_response_rate": hotline_figures.DEFINITIONS["response_rate"],
     "hotline_resolution_rate": hotline_figures.DEFINITIONS["resolution_rate"],
@@ -104,11 +109,15 @@ class Summary:
     satisfaction_index: float | None
     coverage: Rate
     rectified_rate: Rate
+    revisit_rectified_rate: Rate
+    # The revisit rate alone: not a figure of its own on the pages (seed 001 asks for the combined one above),
+    # kept for the API's clients (issue 7's contract names `revisit_rate`).
     revisit_rate: Rate
     rectified_on_time_rate: Rate
     on_time_rate: Rate
     overdue: int
     instant_rate: Rate
+    instant_case_share: Rate
     time_compression: float | None
     one_visit_rate: Rate
     hotline_response_rate: Rate
@@ -155,6 +164,30 @@ def compression(cases: dict[str, int]) -> float | None:
     return round(1 - cases["used_workdays"] / cases["statutory_workdays"], 4)
 
 
+def revisit_rectified(target: Target, date_from: dt.date, date_to: dt.date) -> Rate:
+    """实名差评回访整改率 (S001:L43, 100 %): one figure, not the revisit rate and the rectification rate side by
+    side — a real-name ticket counts only when its rater was reached AND it was rectified. The pieces (what
+    "reached", "done" and an approved malicious finding are) are rectification.figures' own."""
+    tickets = rectification_figures.in_period(target.tickets(), "created_at", date_from, date_to).filter(
+        real_name=True).exclude(rectification_figures.MALICIOUS)
+    reached = Exists(ContactAttempt.objects.filter(ticket=OuterRef("pk"), reached=True))
+    return Rate(tickets.filter(reached, status__in=rectification_figures.DONE).count(), tickets.count())
+
+
+def hall_items(target: Target):
+    """The public-service items the hall (the target's sites) accepts: those of its windows."""
+    windows = {"windows__site": target.site} if target.site else {
+        "windows__site__unit__path__startswith": target.unit.path}
+    return Item.objects.filter(item_type=ItemType.PUBLIC_SERVICE, **windows).distinct()
+
+
+def instant_items(target: Target) -> Rate:
+    """即办件比率 (S000:L418, ≥ 80 %): 即办件 *items* ÷ the hall's public-service items — a property of the
+    catalogue the hall offers now, not of the cases of a period (their share is instant_case_share)."""
+    items = hall_items(target)
+    return Rate(items.filter(handling_type=HandlingType.INSTANT).count(), items.count())
+
+
 def summary(target: Target, date_from: dt.date, date_to: dt.date) -> Summary:
     counts = rating_counts(target, date_from, date_to)
     cases = case_counts(target, date_from, date_to)
@@ -166,10 +199,12 @@ def summary(target: Target, date_from: dt.date, date_to: dt.date) -> Summary:
         ratings=counts["ratings"], good=good, bad=counts["bad"], default_good=counts["default_good"],
         good_rate=Rate(good, counts["ratings"]), bad_rate=Rate(counts["bad"], counts["ratings"]),
         satisfaction_index=satisfaction_index(counts), coverage=Rate(cases["rated"], completed),
-        rectified_rate=figs.rectification, revisit_rate=figs.revisit, rectified_on_time_rate=figs.on_time,
+        rectified_rate=figs.rectification, revisit_rectified_rate=revisit_rectified(target, date_from, date_to),
+        revisit_rate=figs.revisit,        rectified_on_time_rate=figs.on_time,
         on_time_rate=Rate(completed - cases["late"], completed),
         overdue=cases["late"] + open_overdue(target, date_from, date_to),
-        instant_rate=Rate(cases["instant"], completed), time_compression=compression(cases),
+        instant_rate=instant_items(target), instant_case_share=Rate(cases["instant"], completed),
+        time_compression=compression(cases),
         one_visit_rate=Rate(cases["one_visit"], completed),
         hotline_response_rate=hotline.response, hotline_resolution_rate=hotline.resolution,
         hotline_satisfaction_rate=hotline.satisfaction, hotline_first_call_rate=hotline.first_call_resolution,
@@ -181,9 +216,10 @@ def summary(target: Target, date_from: dt.date, date_to: dt.date) -> Summary:
 LABELS = {
     "ratings": _("评价数"), "good": _("好评数"), "bad": _("差评数"), "good_rate": _("好评率"),
     "bad_rate": _("差评率"), "satisfaction_index": _("满意度指数"), "coverage": _("评价覆盖率"),
-    "rectified_rate": _("差评整改率"), "revisit_rate": _("实名差评回访率"),
+    "rectified_rate": _("差评整改率"), "revisit_rectified_rate": _("实名差评回访整改率"),
     "rectified_on_time_rate": _("差评按时整改率"), "on_time_rate": _("按时办结率"), "overdue": _("超期件数"),
-    "instant_rate": _("即办件比率"), "time_compression": _("办理时限压缩率"), "one_visit_rate": _("办件一次办结率"),
+    "instant_rate": _("即办件比率"), "instant_case_share": _("即办件办件占比"), "time_compression": _("办理时限压缩率"),
+    "one_visit_rate": _("办件一次办结率"),
     "hotline_response_rate": _("热线响应率"), "hotline_resolution_rate": _("热线解决率"),
     "hotline_satisfaction_rate": _("热线满意率"), "hotline_first_call_rate": _("热线一次办结率"),
     "default_good": _("默认好评"),
@@ -197,6 +233,12 @@ class MetricRow:
     value: str  # as displayed: a count, "95.2%", "—" when there is nothing to count
     raw: object  # int, float, Rate or None
     definition: str
+
+    @property
+    def is_rate(self) -> bool:
+        """Only a rate has a numerator and a denominator worth showing ("(12 / 13)"); a plain count is just a
+        number (Python ints have .numerator and .denominator too, which once printed "13 (13 / 1)")."""
+        return isinstance(self.raw, Rate)
 
 
 # Plain shares (not Rate): shown as percentages too.

@@ -21,13 +21,20 @@ class SummaryOut(Schema):
     satisfaction_index: float | None = Field(description="0–100: levels weighted 100/80/60/40/20, averaged.")
     coverage: float | None
     rectified_rate: float | None
-    revisit_rate: float | None
+    revisit_rectified_rate: float | None = Field(description="实名差评回访整改率: real-name bad-review tickets both "
+                                                             "revisited (rater reached) and rectified ÷ real-name "
+                                                             "tickets (target 100 %).")
+    revisit_rate: float | None = Field(description="实名差评回访率: real-name tickets whose rater was reached ÷ "
+                                                   "real-name tickets (kept for clients; the seeds' figure is "
+                                                   "revisit_rectified_rate).")
     rectified_on_time_rate: float | None
     on_time_rate: float | None = Field(description="按时办结率: cases completed within their limit ÷ cases completed.")
     overdue: int
-    instant_rate: float | None
+    instant_rate: float | None = Field(description="即办件比率: 即办件 items ÷ the public-service items the hall's "
+                                                   "windows accept (current catalogue; target ≥ 80 %).")
+    instant_case_share: float | None = Field(description="Cases: 即办件 completed ÷ cases completed in the period.")
     time_compression: float | None = Field(description="1 − working days used ÷ statutory limit, over the "
-                                                        "completed cases.")
+                                                        "completed cases of 行权事项 (public-service items excluded).")
     one_visit_rate: float | None
     hotline_response_rate: float | None
     hotline_resolution_rate: float | None

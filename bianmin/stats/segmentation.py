@@ -8,7 +8,7 @@ the project's var/ directory instead of /tmp, and its "Building prefix dict" cha
 Two word lists sit beside this module, one word a line, `#` starts a comment:
 - hotspot_words.txt: domain words that must stay whole (营业执照, 不动产登记, 一次性告知 …);
 - hotspot_stopwords.txt: words too generic to be a theme (办理, 工作人员, 窗口 …).
-Single characters, numbers and punctuation are never terms.
+Single characters, numbers, quantities (两个), aspect forms (交了) and punctuation are never terms.
 """
 from __future__ import annotations
 
@@ -29,6 +29,13 @@ _MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _DIGIT = re.compile(r"\d")
 # Clock times written in Chinese numerals (六点, 十一点半): when, not what.
 _CLOCK = re.compile(r"[零一二两三四五六七八九十]+点[半钟]?")
+
+# Quantities (两个, 三次, 几天, 半小时, 一上午, 一个多月): how many or how long, never a theme.
+_QUANTITY = re.compile(r"[零一二两三四五六七八九十百几半每多好整]+个?多?"
+                       r"(?:小时|分钟|上午|下午|晚上|早上|半天|星期|[次趟遍回天周月年日号分秒件张份位名本条项家层句声下点排])?多?")
+# A one-character verb with an aspect particle (交了, 去过, 等着): the verb alone is too short to be a term,
+# and "了" adds nothing a theme could use.
+_ASPECT = re.compile(r".[了过着]")
 
 _lock = threading.Lock()
 _tokenizer = None
@@ -83,7 +90,8 @@ def tokenizer():
 
 def is_term(word: str) -> bool:
     return (len(word) >= 2 and not _DIGIT.search(word) and bool(_MEANINGFUL.search(word))
-            and not _CLOCK.fullmatch(word) and word not in stop_words())
+            and not _CLOCK.fullmatch(word) and not _QUANTITY.fullmatch(word) and not _ASPECT.fullmatch(word)
+            and word not in stop_words())
 
 
 def words(text: str) -> list[str]:

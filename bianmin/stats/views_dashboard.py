@@ -22,7 +22,7 @@ from bianmin.core.filter_forms import PeriodFilterForm
 from bianmin.orgs.models import Unit
 from bianmin.ratings.models import Level
 
-from . import breakdown, metrics, ranking, scope
+from . import breakdown, metrics, periods, ranking, scope
 from .models import Dimension
 
 MAX_DAYS = 3660
@@ -41,17 +41,23 @@ class DashboardFilterForm(PeriodFilterForm):
 
 
 def presets(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """Quick periods; each link's title names its dates. 近12个月 is the twelve whole months before this one
+    (a rolling year that does not silently start on 1 January)."""
     first = today.replace(day=1)
     last_month_end = first - dt.timedelta(days=1)
-    year_ago = (first - dt.timedelta(days=335)).replace(day=1)
-    return [(str(_("本月")), first, today), (str(_("上月")), last_month_end.replace(day=1), last_month_end),
-            (str(_("近12个月")), year_ago, today), (str(_("今年")), today.replace(month=1, day=1), today)]
+    year_ago = (first - dt.timedelta(days=360)).replace(day=1)
+    default_from, default_to = periods.default_period(today)
+    return [(str(_("近30天")), default_from, default_to),
+            (str(_("上月")), last_month_end.replace(day=1), last_month_end),
+            (str(_("本月至今")), first, today), (str(_("近12个月")), year_ago, last_month_end),
+            (str(_("今年")), today.replace(month=1, day=1), today)]
 
 
 def _period(data: dict, today: dt.date) -> tuple[dt.date, dt.date]:
-    """Default: this month so far; a period longer than ten years is cut to its last ten years."""
-    date_to = data.get("date_to") or today
-    date_from = data.get("date_from") or date_to.replace(day=1)
+    """Default: periods.default_period (the last 30 days); a period longer than ten years is cut to its last
+    ten years."""
+    date_to = data.get("date_to") or periods.default_period(today)[1]
+    date_from = data.get("date_from") or date_to - dt.timedelta(days=periods.DEFAULT_DAYS - 1)
     if (date_to - date_from).days >= MAX_DAYS:
         date_from = date_to - dt.timedelta(days=MAX_DAYS - 1)
     return date_from, date_to
@@ -90,7 +96,12 @@ def target_query(target: metrics.Target) -> str:
 
 @login_required
 def dashboard(request):
-    form = DashboardFilterForm(request.GET or None)
+    params = request.GET.copy()
+    if not params.get("date_from") and not params.get("date_to"):
+        # The date fields show the period on the page (they stayed empty while the default was applied).
+        default_from, default_to = periods.default_period()
+        params["date_from"], params["date_to"] = default_from.isoformat(), default_to.isoformat()
+    form = DashboardFilterForm(params)
     data = form.valid_data()
     top, target = targets(request.user, data)
     today = timeutil.today()
@@ -119,7 +130,8 @@ def dashboard(request):
     all_rows = metrics.rows(summary)
     return render(request, "stats/dashboard.html", {
         "form": form, "target": target, "crumbs": breadcrumbs(target, top), "date_from": date_from,
-        "date_to": date_to, "presets": presets(today), "headline": metrics.rows(summary, HEADLINE),
+        "date_to": date_to, "period_label": periods.describe(date_from, date_to, today), "presets": presets(today),
+        "headline": metrics.rows(summary, HEADLINE),
         "figures": all_rows, "leagues": leagues, "children": below, "chart_data": chart_data,
         "has_ratings": summary.ratings > 0, "ranking_definition": ranking.DEFINITION,
         "target_query": target_query(target), "league_rows": LEAGUE_ROWS,

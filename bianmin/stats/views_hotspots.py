@@ -15,7 +15,7 @@ from bianmin.core import timeutil
 from bianmin.core.errors import InvalidInput, NotFound
 from bianmin.core.errors import PermissionDenied as NoRight
 
-from . import scope
+from . import periods, scope
 from .api import period
 from .hotspot_display import describe
 from .hotspot_forms import HotspotFilterForm, scope_options
@@ -29,7 +29,8 @@ TABLE_THEMES = 30  # themes in the table; the rest are listed compactly below it
 def _presets(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
     first = today.replace(day=1)
     last_month_end = first - dt.timedelta(days=1)
-    return [(str(_("近30天")), today - dt.timedelta(days=29), today), (str(_("本月")), first, today),
+    default_from, default_to = periods.default_period(today)
+    return [(str(_("近30天")), default_from, default_to), (str(_("本月至今")), first, today),
             (str(_("上月")), last_month_end.replace(day=1), last_month_end),
             (str(_("今年")), today.replace(month=1, day=1), today)]
 
@@ -37,6 +38,10 @@ def _presets(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
 def _params(request):
     """The query, with the deep-link form ?unit=5 / ?site=3 (from other pages) turned into `scope`."""
     params = request.GET.copy()
+    if not params.get("date_from") and not params.get("date_to"):
+        # The date fields show the period analysed (they stayed empty while the default was applied).
+        default_from, default_to = periods.default_period()
+        params["date_from"], params["date_to"] = default_from.isoformat(), default_to.isoformat()
     if not params.get("scope"):
         for kind in ("site", "unit"):
             if params.get(kind):
@@ -52,7 +57,7 @@ def _percent(share: float) -> str:
 @login_required
 def hotspots(request):
     user = request.user
-    form = HotspotFilterForm(_params(request) or None, options=scope_options(user))
+    form = HotspotFilterForm(_params(request), options=scope_options(user))
     data = form.valid_data()
     chosen = data.get("scope")
     try:
@@ -83,7 +88,8 @@ def hotspots(request):
     return render(request, "stats/hotspots.html", {
         "form": form, "period_error": period_error, "target": target,
         "target_name": target.site.name if target.site else target.unit.name,
-        "date_from": date_from, "date_to": date_to, "presets": _presets(timeutil.today()),
+        "date_from": date_from, "date_to": date_to, "period_label": periods.describe(date_from, date_to),
+        "presets": _presets(timeutil.today()),
         "analysis": analysis, "kind_counts": [(KIND_LABELS[k], analysis.by_kind.get(k, 0)) for k in kinds],
         "themes": themes[:TABLE_THEMES], "more_themes": themes[TABLE_THEMES:],
         "pairs": [{"pair": p, "term": " ".join(p.terms), "percent": _percent(p.share)} for p in analysis.pairs],
