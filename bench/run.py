@@ -7,6 +7,8 @@ docs/benchmarks.md:
   - cases:   working-day due dates, case registration/acceptance and calendar API (in-process), clerk queue;
   - ratings: rating ingest through the HTTP API under gunicorn beside the raw single-row INSERT rate of the
              same database (bench/ratings.py; its options --seconds, --connections, --configs... work here too);
+  - demo:    the first start of `make run`: `manage.py migrate` and `manage.py demo` on an empty database
+             (bench/demo_load.py);
   - stats:   only when asked for (`--only stats`, it generates 10 million ratings): dashboard queries over a
              province's year of ratings beside plain GROUP BYs, on PostgreSQL (bench/stats_scale.py).
 Each database run happens in a child process with its own DATABASE_URL and a throwaway database, so
@@ -151,12 +153,13 @@ def machine() -> str:
 
 
 def main() -> None:
+    import demo_load  # bench/demo_load.py
     import ratings  # bench/ratings.py (this directory is on sys.path when run as a script)
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
-    parser.add_argument("--only", choices=["cases", "ratings", "stats"],
-                        help="run one benchmark (default: cases and ratings; stats only when named)")
+    parser.add_argument("--only", choices=["cases", "ratings", "demo", "stats"],
+                        help="run one benchmark (default: cases, ratings and demo; stats only when named)")
     parser.add_argument("--stats-ratings", type=int, default=10_000_000, help="stats: ratings to generate")
     parser.add_argument("--stats-reuse", action="store_true", help="stats: reuse the data set of an earlier run")
     parser.add_argument("--n", type=int, default=300, help="cases benchmark: requests per figure")
@@ -181,6 +184,7 @@ def main() -> None:
           + (" (other work is running: figures will be low)" if busy > 0.15 else ""))
     case_rows = [run(db, args.n) for db in dbs] if args.only in (None, "cases") else []
     rating_results = ratings.run(dbs, args) if args.only in (None, "ratings") else []
+    demo_rows = demo_load.run(dbs, PG_URL) if args.only in (None, "demo") else []
     if case_rows:
         print()
         print(f"Cases and calendar (in-process, Django test client, n={args.n}):")
@@ -196,6 +200,9 @@ def main() -> None:
         print(ratings.markdown(rating_results))
         if args.json:
             print(json.dumps(rating_results, indent=1, default=str))
+    if demo_rows:
+        print()
+        print(demo_load.markdown(demo_rows))
     print(f"\ntotal time: {time.perf_counter() - started:.0f} s")
 
 

@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "bianmin.core.context_processors.workbench",
+                "bianmin.core.context_processors.product",
             ],
             "builtins": ["bianmin.core.templatetags.privacy"],
         },

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
     name = "bianmin.cases"
     label = "cases"
+    verbose_name = _("办件管理")  # the admin's section heading
 
     def ready(self) -> None:
         from bianmin.core.signals import clock_recomputed

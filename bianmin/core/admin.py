@@ -10,16 +10,18 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import product
 from .errors import DomainError
 from .models import AuditLog, CalendarDay, CalendarYear, Clock, ClockDueChange
 from .worktime import loader, official
 from .worktime.calendar import DayKind
 
-admin.site.site_header = _("便民服务平台 · 后台管理")
-admin.site.site_title = _("便民服务平台")
+admin.site.site_header = format_lazy("{} · {}", product.NAME, _("后台管理"))
+admin.site.site_title = product.NAME
 admin.site.index_title = _("系统配置")
 
 

@@ -220,3 +220,17 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["user", "read_at"])]
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
+
+
+class LanguagePreference(models.Model):
+    """The interface language a person last chose with the language switch. The choice itself lives in a
+    browser cookie; this copy lets messages written while the person is away (notifications) be composed in
+    it (core/notify.py). No row: the default language."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="language_preference")
+    language = models.CharField(_("界面语言"), max_length=10, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("界面语言")
+        verbose_name_plural = _("界面语言")

@@ -6,8 +6,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
-from . import throttle
+from . import display, throttle
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -34,6 +35,12 @@ class LoginView(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+
+@require_POST
+def display_settings(request):
+    """The header's 大字体 / 高对比度 switch: flip one option, back to the page (core/display.py)."""
+    return display.toggle(request, request.POST.get("toggle", ""))
 
 
 def _error(request, status: int, zh: str, en: str):

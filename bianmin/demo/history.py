@@ -9,14 +9,17 @@ DEMO DATA ONLY: applicants and callers are fictional, their phones are 139 0000 
 lie under the demo county's code (province 58 does not exist, see regions.py).
 
 What goes through the services, and what does not:
-- every state change goes through the services that own it, inside `timeutil.travel_to(moment)`:
+- the state changes go through the services that own them, inside `timeutil.travel_to(moment)`:
   cases (`register_case`, then `transition`: accept, finish a joint task, complete, answer, reject),
   bad ratings (`submit_with_token` for link channels, `store` for window devices; the rectification hook
   opens the ticket), the tickets' loop (`transition`, follow-ups through the follow-up token) and hotline
   orders (`receive`, `transition`). So numbers, clocks, notices and history rows carry their real dates.
 - good and 基本满意 ratings have no state machine and open nothing: they are built by
-  `ratings.services.rating_for_case` (as a device or link rating would be) and bulk-inserted. That, and
-  bulk-created staff accounts, is what keeps `manage.py demo` quick.
+  `ratings.services.rating_for_case` (as a device or link rating would be) and bulk-inserted.
+- the ordinary cases (accepted and completed, rated well or not at all; consultations; rejections: about
+  nineteen in twenty) are written in bulk by demo/bulk_cases.py, which writes the rows the services would,
+  by the same rules; the others (supplements, joint items, every case with a bad review) go through the
+  services as above. That, and bulk-created staff accounts, is what keeps `manage.py demo` quick.
 Every window clerk without one gets a sign-in account (unusable password, clerk of their site) so that cases
 have a handler and ratings a rated staff member; the demo's own sign-ins (demo-clerk …) handle no history
 case, so their own cases are the hand-made ones (a site's queue still shows its open history cases, as a
@@ -50,7 +53,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from bianmin.cases import services as case_services
-from bianmin.cases.models import Delivery
+from bianmin.cases.models import Delivery, RejectionGround
 from bianmin.catalog.models import HandlingType, Item, Material
 from bianmin.core import timeutil
 from bianmin.core.errors import CalendarNotCovered, DomainError
@@ -74,11 +77,13 @@ from bianmin.rectification.states import Status as TicketStatus
 from . import history_texts as texts
 from . import hotline as hotline_data
 from . import regions
-from .sites import SURNAMES
+from .bulk_cases import CaseWriter
+from .sites import SURNAMES, staff_name
 
 MARKER = "demo-history"
 SEED = 20260529
 AGENT, SUPERVISOR = "demo-agent", "demo-supervisor"
+HANDLER_NAMES_FROM = 600  # demo/loader.py names the roster's ~250 staff from 0 on
 
 # ---------------------------------------------------------------- how busy and how well rated each place is
 
@@ -136,6 +141,7 @@ INSTANT_WEIGHT, HOT_WEIGHT = 2.5, 3  # on-the-spot and high-frequency items are 
 JOINT_ITEMS = {"zr02": ("sw", "存量房交易契税征收", 1)}  # joint items the history uses: co-department, task, days
 HOTLINE_DAILY = 0.85  # orders per calendar day
 NOT_BEFORE = dt.timedelta(minutes=5)  # nothing is planned closer to "now" than this
+PROGRESS_EVERY = 250  # events between two progress reports
 READ_AFTER = dt.timedelta(days=3)  # staff have read the notifications older than this
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -168,6 +174,7 @@ class CasePlan:
     kind: str = "done"  # done / consult / reject
     case: Any = None
     stalled: bool = False
+    fast: bool = False  # registered, accepted, completed, rated well: written in bulk (demo/bulk_cases.py)
 
 
 @dataclass
@@ -201,6 +208,7 @@ class _History:
         self.rng = random.Random(SEED)
         self.events: list[tuple[dt.datetime, int, Callable, tuple]] = []
         self.good_ratings: list[Rating] = []
+        self.writer = CaseWriter()
         self.recent_ratings = 0
         self.users = {u.username: u for u in get_user_model().objects.filter(username__in=[AGENT, SUPERVISOR])}
         today = self.now.date()
@@ -370,17 +378,18 @@ class _History:
         roll = self.rng.random()
         self.at(registered, self.register, plan)
         if roll < CONSULT_SHARE:
-            plan.kind = "consult"
+            plan.kind, plan.fast = "consult", True
             self.at(registered + dt.timedelta(minutes=self.rng.randint(4, 12)), self.answer, plan)
             return
         if roll < CONSULT_SHARE + REJECT_SHARE:
-            plan.kind = "reject"
+            plan.kind, plan.fast = "reject", True
             self.at(registered + dt.timedelta(minutes=self.rng.randint(5, 15)), self.reject, plan)
             return
         accepted = registered + dt.timedelta(minutes=self.rng.randint(2, 12))
         self.at(accepted, self.accept, plan)
         if item.handling_type == HandlingType.INSTANT:
             done = accepted + dt.timedelta(minutes=self.rng.randint(4, 22), seconds=self.rng.randint(0, 59))
+            plan.fast = True
         else:
             pause = 0
             if (self.supporting.get(item.pk) and self.limit_in_workdays(item) >= 3
@@ -391,6 +400,7 @@ class _History:
                 return
             if plan.key in JOINT_ITEMS:
                 self.at(min(done - dt.timedelta(minutes=30), accepted + dt.timedelta(hours=3)), self.finish_task, plan)
+            plan.fast = not pause and plan.key not in JOINT_ITEMS
         self.at(done, self.complete, plan)
         self.plan_rating(plan, done)
 
@@ -486,6 +496,7 @@ class _History:
             rating.comment, rating.theme = self.rng.choice(theme.bad), theme_key
             rating.answers = dict(theme.answers)
             rating.anonymous = rating.anonymous and self.rng.random() < 0.3
+            plan.fast = False  # a bad review opens a ticket: this case goes through the services
             self.at(at, self.rate_bad, rating)
             self.plan_ticket(rating)
             return
@@ -568,9 +579,13 @@ class _History:
         if plan.key[:2] in ("sc", "sw", "zj", "jt") or plan.key == "wj04":
             org = f"澄溪县{self.rng.choice(texts.BRANDS)}{self.rng.choice(texts.TRADES)}"
         question = self.rng.choice(texts.QUESTIONS).format(item=plan.item.name) if plan.kind == "consult" else ""
-        plan.case = case_services.register_case(
-            plan.clerk, site=plan.site, item=plan.item, window_id=plan.window.pk, question=question,
-            applicant={"name": name, "phone": phone, "id_number": id_number, "org": org})
+        applicant = {"name": name, "phone": phone, "id_number": id_number, "org": org}
+        if plan.fast:
+            plan.case = self.writer.register(plan.clerk, site=plan.site, item=plan.item, window=plan.window,
+                                             applicant=applicant, question=question)
+        else:
+            plan.case = case_services.register_case(plan.clerk, site=plan.site, item=plan.item,
+                                                    window_id=plan.window.pk, question=question, applicant=applicant)
         self.result.cases += 1
 
     def transition(self, plan: CasePlan, action: str, data: dict) -> None:
@@ -583,14 +598,23 @@ class _History:
         self.transition(plan, action, data)
 
     def answer(self, plan: CasePlan) -> None:
-        self.transition(plan, "answer_consultation",
-                        {"answer": self.rng.choice(texts.ANSWERS).format(item=plan.item.name)})
+        answer = self.rng.choice(texts.ANSWERS).format(item=plan.item.name)
+        if plan.fast:
+            self.writer.answer(plan.case, plan.clerk, answer)
+            return
+        self.transition(plan, "answer_consultation", {"answer": answer})
 
     def reject(self, plan: CasePlan) -> None:
-        self.transition(plan, "reject", {"ground": "fails_conditions",
-                                         "reason": texts.REJECTION.format(item=plan.item.name)})
+        data = {"ground": RejectionGround.FAILS_CONDITIONS.value, "reason": texts.REJECTION.format(item=plan.item.name)}
+        if plan.fast:
+            self.writer.reject(plan.case, plan.clerk, **data)
+            return
+        self.transition(plan, "reject", data)
 
     def accept(self, plan: CasePlan) -> None:
+        if plan.fast:
+            self.writer.accept(plan.case, plan.clerk)
+            return
         data = {}
         if plan.key in JOINT_ITEMS:
             dept, task, days = JOINT_ITEMS[plan.key]
@@ -610,6 +634,9 @@ class _History:
                 "delivered_on": timeutil.today().isoformat()}
         if delivery == Delivery.MAIL:
             data["delivery_address"] = f"{plan.site.address}附近{self.rng.randint(1, 99)}号"
+        if plan.fast:
+            self.writer.complete(plan.case, plan.clerk, data)
+            return
         self.transition(plan, "complete", data)
 
     def rate_good(self, rating: RatingPlan) -> None:
@@ -648,15 +675,20 @@ class _History:
             data = {**data, "deadline": (timeutil.today() + dt.timedelta(days=int(data["deadline"][1:]))).isoformat()}
         ticket_services.transition(rating.ticket_id, action, actor or rating.case.clerk, data)
 
-    def run(self) -> None:
+    def run(self, stage: str) -> None:
         """Every planned event in time order, each at its moment; a refused step stops its case or order there."""
         refused: set[str] = set()
-        for moment, _n, fn, args in sorted(self.events, key=lambda e: e[:2]):
+        total = len(self.events)
+        for done, (moment, _n, fn, args) in enumerate(sorted(self.events, key=lambda e: e[:2])):
+            if done % PROGRESS_EVERY == 0:
+                self.loader.progress(stage, done, total)
             plan = args[0]
             owner = plan.case if isinstance(plan, RatingPlan) else plan
             if owner.stalled or (fn not in (self.register, self.receive)
                                  and (owner.case if isinstance(owner, CasePlan) else owner.order_id) is None):
                 continue
+            if not (isinstance(owner, CasePlan) and owner.fast):
+                self.writer.sync()  # the services number on from the numbers counted in bulk
             try:
                 with timeutil.travel_to(moment):
                     fn(*args)
@@ -690,7 +722,7 @@ class _History:
                 call = self.rng.choices(season, weights=[c.weight for c in season])[0]
                 self.plan_order(OrderPlan(call, index), categories[call.category], day, self.rng.choice(places))
             day += dt.timedelta(days=1)
-        self.run()
+        self.run("历史热线工单")
 
     def handler_accounts(self, departments: set[Unit], units: dict[str, Unit]) -> dict[int, Any]:
         """A handler account for each department that answers orders (the demo's own where there is one)."""
@@ -698,12 +730,13 @@ class _History:
         have = {m.unit_id: m.user for m in Membership.objects.filter(role=Role.HANDLER, unit__in=departments)
                 .select_related("user").order_by("user__username")}
         key_of = {u.pk: k for k, u in units.items()}
-        for unit in sorted(departments, key=lambda u: u.pk):
+        for n, unit in enumerate(sorted(departments, key=lambda u: u.pk)):
             if unit.pk in have:
                 continue
+            # A person's name (shown as "name · 承办单位经办人", orgs/people.py), after the roster's generated names.
             user, created = User.objects.get_or_create(
                 username=f"demo-handler-{key_of.get(unit.pk, unit.pk)}",
-                defaults={"first_name": f"{unit.name}经办人", "password": make_password(None)})
+                defaults={"first_name": staff_name(HANDLER_NAMES_FROM + n), "password": make_password(None)})
             Membership.objects.get_or_create(user=user, role=Role.HANDLER, unit=unit)
             self.result.accounts += created
             have[unit.pk] = user
@@ -788,7 +821,8 @@ class _History:
     # -- all -------------------------------------------------------------------------------------
     def counter(self) -> None:
         self.plan_cases()
-        self.run()
+        self.run("历史办件")
+        self.writer.flush()
         Rating.objects.bulk_create(self.good_ratings, batch_size=500)
         self.result.ratings = len(self.good_ratings) + self.result.bad
         self.good_ratings = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -50,9 +51,10 @@ class Summary:
 
 
 class _Loader:
-    def __init__(self, history_months: int | None = None) -> None:
+    def __init__(self, history_months: int | None = None, progress: Progress | None = None) -> None:
         self.summary = Summary()
         self.history_months = history_months
+        self.progress: Progress = progress or (lambda stage, done=None, total=None: None)
 
     # -- generic helpers ------------------------------------------------------------------
     def one(self, model, lookup: dict, defaults: dict | None = None):
@@ -348,16 +350,13 @@ class _Loader:
 
     # -- all ------------------------------------------------------------------------------
     def run(self) -> Summary:
-        self.load_regions()
-        self.load_items()
-        self.load_sites()
-        self.load_windows()
-        self.load_users()
-        self.load_cases()
-        self.load_ratings()
-        self.load_hotline()
-        self.load_history()
-        self.refresh_figures()
+        for stage, step in (("地区与部门", self.load_regions), ("事项与办事指南", self.load_items),
+                            ("服务场所", self.load_sites), ("窗口与工作人员", self.load_windows),
+                            ("演示账号", self.load_users), ("演示办件", self.load_cases), ("好差评", self.load_ratings),
+                            ("12345 热线", self.load_hotline), ("历史数据", self.load_history),
+                            ("统计汇总", self.refresh_figures)):
+            self.progress(stage)
+            step()
         self.summary.counts = {
             "townships": len(self.townships),
             "villages": len(self.villages),
@@ -372,10 +371,14 @@ class _Loader:
         return self.summary
 
 
-def load(history_months: int | None = None) -> Summary:
+# progress(stage, done, total): told at each stage and, in long ones, every few hundred steps.
+Progress = Callable[..., None]
+
+
+def load(history_months: int | None = None, progress: Progress | None = None) -> Summary:
     """Load (or complete) the demo data; safe to run any number of times. Demo phone numbers are made
     up, so no text message leaves while loading (feedback messages of the demo tickets included).
     `history_months`: full months of generated history before the current month (None: the settings
     DEMO_HISTORY and DEMO_HISTORY_MONTHS; negative: none)."""
     with sms.held(), transaction.atomic():
-        return _Loader(history_months).run()
+        return _Loader(history_months, progress).run()

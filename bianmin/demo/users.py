@@ -10,7 +10,7 @@ from __future__ import annotations
 DEMO_PASSWORD = "bianmin-demo"
 
 USERS: list[dict] = [
-    {"username": "admin", "name": "系统管理员", "superuser": True,
+    {"username": "admin", "name": "韩立新", "superuser": True,
      "roles": [("admin", "province")], "note": "系统管理员（超级用户，可进入 /admin/）"},
     {"username": "demo-clerk", "roles": [("clerk", "centre")], "staff": "ZW011",
      "note": "窗口工作人员 · 县政务服务中心 01号综合窗口 A岗"},

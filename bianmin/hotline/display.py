@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bianmin.core.models import Clock
+from bianmin.orgs import people
 
 from .models import ACTION_CHOICES, STATUS_LABELS, Channel, Closure, OrderType, RespondentRank
 from .states import Status
@@ -85,13 +85,8 @@ def describe(event: dict) -> str:
 
 
 def display_names(usernames) -> dict[str, str]:
-    """Username → the staff member's name where there is one (history shows people, not accounts)."""
-    users = get_user_model().objects.filter(username__in={u for u in usernames if u}).select_related("staff")
-    out = {}
-    for user in users:
-        staff = getattr(user, "staff", None)  # no staff record: the reverse accessor raises, getattr gives None
-        out[user.username] = staff.name if staff else user.username
-    return out
+    """Username → "name · post" (history shows people, not accounts; the rule is orgs/people.py)."""
+    return people.by_username(usernames)
 
 
 def history(detail: dict) -> list[dict]:

@@ -17,11 +17,12 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from bianmin.core import timeutil
 from bianmin.core.clocks import overdue_now
 from bianmin.core.models import Clock
-from bianmin.core.notify import notify
+from bianmin.core.notify import message, notify
 
 from . import access
 from .models import WorkOrder, WorkOrderEvent
@@ -51,7 +52,8 @@ def remind_due() -> int:
                 continue  # another worker got there first
             due = timezone.localtime(order.clock.due_at)
             _event(order, "remind", "办理时限即将届满", now)
-            notify(access.handlers(order), f"预警：热线工单 {order.number} 将于 {due:%m-%d %H:%M} 到期，请抓紧办理。",
+            notify(access.handlers(order), message(gettext_lazy("预警：热线工单 %(number)s 将于 %(due)s 到期，请抓紧办理。"),
+                                                   number=order.number, due=f"{due:%m-%d %H:%M}"),
                    order_link(order))
             reminded += 1
     return reminded
@@ -67,7 +69,8 @@ def escalate_overdue() -> int:
                     escalated_at=now, reminded_at=order.reminded_at or now):
                 continue
             _event(order, "overdue", "办理超期，已督办", now)
-            text = f"督办：热线工单 {order.number}（{order.department.name}）已超过办理时限。"
+            text = message(gettext_lazy("督办：热线工单 %(number)s（%(department)s）已超过办理时限。"), number=order.number,
+                           department=order.department.name)
             notify({*access.dispatchers(order), *access.overseers(order)}, text, order_link(order))
             escalated += 1
     return escalated
@@ -103,7 +106,8 @@ def chase_undispatched() -> int:
             WorkOrderEvent.objects.create(order=order, action="dispatch_late", from_status=order.status,
                                           to_status=order.status, note="超过派单时限仍未派出", at=now)
             minutes = settings.BIANMIN["HOTLINE_DISPATCH_MINUTES"]
-            notify(access.dispatchers(order), f"请尽快派单：热线工单 {order.number} 已等待派单超过 {minutes} 分钟。",
+            notify(access.dispatchers(order), message(gettext_lazy("请尽快派单：热线工单 %(number)s 已等待派单超过 %(minutes)s 分钟。"),
+                                                      number=order.number, minutes=minutes),
                    order_link(order))
             chased += 1
     return chased

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy
 
 from bianmin.core import clocks, timeutil
 from bianmin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bianmin.core.inputs import choice, date, integer, text
 from bianmin.core.models import Clock
-from bianmin.core.notify import notify
+from bianmin.core.notify import message, notify
 from bianmin.core.sequences import next_value
 from bianmin.core.uploads import ALLOWED_FILE_TYPES, MAX_FILE_BYTES, check_upload  # noqa: F401 (pages use them)
 from bianmin.core.worktime.clock import LimitUnit
@@ -273,7 +275,8 @@ def receive_public(data: dict, *, via: str, client: str = "", located: tuple | N
     fields["caller_email"] = email
     event = {"via": via, **({"client": client} if client else {})}
     order = _create(public_intake_account(), None, fields, _home_region(fields["category"]), (), event)
-    notify(access.dispatchers(order), f"网上新诉求 {order.number}（{order.category.name}），请及时派单。",
+    notify(access.dispatchers(order), message(gettext_lazy("网上新诉求 %(number)s（%(category)s），请及时派单。"),
+                                              number=order.number, category=order.category.name),
            order_link(order))
     return order
 
@@ -332,7 +335,8 @@ def _dispatch(order: WorkOrder, actor, data: dict) -> WorkOrder:
         "limit": order.clock.amount, "unit": order.clock.unit, "due_at": order.clock.due_at.isoformat(),
         "in_time": now <= assignment.dispatch_due})
     notify(access.handlers(order),
-           f"新的热线工单 {order.number}（{order.category.name}）已派至{department.name}，请及时签收。",
+           message(gettext_lazy("新的热线工单 %(number)s（%(category)s）已派至%(department)s，请及时签收。"),
+                   number=order.number, category=order.category.name, department=department.name),
            order_link(order))
     return order
 
@@ -372,7 +376,8 @@ def _return(order: WorkOrder, actor, data: dict) -> WorkOrder:
     order.save(update_fields=["status", "department"])
     _record(order, Action.RETURN, actor, before, reason,
             {"department": department.name, "department_id": department.pk, **timing})
-    notify(access.dispatchers(order), f"热线工单 {order.number} 被{department.name}退回，请改派。", order_link(order))
+    notify(access.dispatchers(order), message(gettext_lazy("热线工单 %(number)s 被%(department)s退回，请改派。"),
+                                              number=order.number, department=department.name), order_link(order))
     return order
 
 
@@ -392,7 +397,8 @@ def _reply(order: WorkOrder, actor, data: dict) -> WorkOrder:
     order.status, order.reply, order.replied_at = target, reply, now
     order.save(update_fields=["status", "reply", "replied_at"])
     _record(order, Action.REPLY, actor, before, reply, {"department": order.department.name, **timing})
-    notify(access.dispatchers(order), f"热线工单 {order.number} 已由{order.department.name}答复，请回访。",
+    notify(access.dispatchers(order), message(gettext_lazy("热线工单 %(number)s 已由%(department)s答复，请回访。"),
+                                              number=order.number, department=order.department.name),
            order_link(order))
     return order
 
@@ -441,7 +447,8 @@ def _request_extension(order: WorkOrder, actor, data: dict) -> WorkOrder:
     _record(order, Action.REQUEST_EXTENSION, actor, order.status, reason,
             {"request": ext.pk, "amount": amount, "unit": ext.unit})
     notify(access.dispatchers(order),
-           f"热线工单 {order.number} 申请延期 {amount}（{ext.get_unit_display()}），请审批。", order_link(order))
+           message(gettext_lazy("热线工单 %(number)s 申请延期 %(amount)s（%(unit)s），请审批。"), number=order.number,
+                   amount=amount, unit=lazy(ext.get_unit_display, str)()), order_link(order))
     return order
 
 
@@ -471,8 +478,9 @@ def _decide_extension(order: WorkOrder, actor, data: dict) -> WorkOrder:
     ext.decided_by, ext.decision_note, ext.decided_at = actor, note, now
     ext.save(update_fields=["status", "decided_by", "decision_note", "decided_at"])
     _record(order, act, actor, order.status, note, info)
-    verdict = "已批准" if act is Action.APPROVE_EXTENSION else "被驳回"
-    notify(access.handlers(order), f"热线工单 {order.number} 的延期申请{verdict}。", order_link(order))
+    verdict = (gettext_lazy("热线工单 %(number)s 的延期申请已批准。") if act is Action.APPROVE_EXTENSION
+               else gettext_lazy("热线工单 %(number)s 的延期申请被驳回。"))
+    notify(access.handlers(order), message(verdict, number=order.number), order_link(order))
     return order
 
 
@@ -498,7 +506,8 @@ def _revisit(order: WorkOrder, actor, data: dict) -> WorkOrder:
     _record(order, Action.REVISIT, actor, before, note,
             {"reached": reached, "resolved": resolved, "satisfied": satisfied, "reopened": reopened})
     if reopened:
-        notify(access.handlers(order), f"热线工单 {order.number} 回访未解决，已退回重新办理。", order_link(order))
+        notify(access.handlers(order), message(gettext_lazy("热线工单 %(number)s 回访未解决，已退回重新办理。"),
+                                               number=order.number), order_link(order))
     return order
 
 

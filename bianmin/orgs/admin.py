@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, Site, Staff, Unit, Window, WindowPost
+from .people import person
 
 
 @admin.register(Unit)
@@ -59,8 +60,12 @@ class StaffAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "unit", "site"]
+    list_display = ["user", "who", "role", "unit", "site"]
     list_filter = ["role"]
-    search_fields = ["user__username", "unit__name", "site__name"]
+    search_fields = ["user__username", "user__first_name", "user__staff__name", "unit__name", "site__name"]
     autocomplete_fields = ["user", "unit", "site"]
-    list_select_related = ["user", "unit", "site"]
+    list_select_related = ["user__staff", "unit", "site"]
+
+    @admin.display(description=_("姓名 · 岗位"))
+    def who(self, obj: Membership) -> str:
+        return person(obj.user)

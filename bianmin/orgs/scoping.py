@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.db.models import Count, Q
 
-from .roles import DEPARTMENT_SCOPED_ROLES, role_allows
+from .roles import DEPARTMENT_SCOPED_ROLES, ROLE_ACTIONS, role_allows
 
 NOTHING = Q(pk__in=[])
 # "Everything" as a real condition, not Q(): `Q() | Q(assignee=user)` is just Q(assignee=user), which is how the
@@ -196,6 +196,15 @@ def units_for(user, action: str, scope: Scope = UNITS):
     from .models import Unit
 
     return restrict(Unit.objects.all(), user, action, scope)
+
+
+def grants_allowing(action: str):
+    """Every active person's role grant that allows `action`, with its unit and site: where such people work
+    (e.g. the scopes whose dashboards the worker warms)."""
+    from .models import Membership
+
+    roles = [role for role in ROLE_ACTIONS if role_allows(role, action)]
+    return Membership.objects.filter(role__in=roles, user__is_active=True).select_related("unit", "site__unit")
 
 
 # ---------------------------------------------------------------- who must be told

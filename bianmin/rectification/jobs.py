@@ -20,12 +20,13 @@ from django.conf import settings
 from django.db.models import CharField, Exists, OuterRef, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy
 
 from bianmin.core import timeutil
 from bianmin.core.clocks import state_of
 from bianmin.core.errors import CalendarNotCovered
 from bianmin.core.models import Clock
-from bianmin.core.notify import notify
+from bianmin.core.notify import message, notify
 from bianmin.core.worktime.clock import ClockState, Warning
 from bianmin.orgs import scoping
 from bianmin.orgs.roles import Role
@@ -115,6 +116,7 @@ def _warn_handlers(now: dt.datetime) -> int:
             TicketEvent.objects.create(ticket=ticket, action="warn", from_status=ticket.status,
                                        to_status=ticket.status, note="时限预警", data={"clock": str(clock.pk)}, at=now)
             notify([ticket.assignee] if ticket.assignee else scoping.people([Role.HANDLER], ticket),
-                   f"预警：整改工单 {ticket.number} 即将到期。", services.ticket_link(ticket))
+                   message(gettext_lazy("预警：整改工单 %(number)s 即将到期。"), number=ticket.number),
+                   services.ticket_link(ticket))
             warned += 1
     return warned

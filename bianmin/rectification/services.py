@@ -13,12 +13,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy
 
 from bianmin.core import clocks, timeutil
 from bianmin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bianmin.core.inputs import choice, date, text
 from bianmin.core.models import Clock
-from bianmin.core.notify import notify
+from bianmin.core.notify import message, notify
 from bianmin.core.sequences import next_value
 from bianmin.core.uploads import check_upload
 from bianmin.core.worktime.clock import LimitUnit
@@ -130,7 +132,8 @@ def _open(*, source: str, unit: Unit, site, assignee, real_name: bool, since: dt
                                                                 "assignee": assignee.get_username() if assignee else ""})
     # The due date, not the limit: a ticket the sweep opened late has less time left than the limit.
     verify_by = timezone.localtime(ticket.verify_clock.due_at)
-    text_ = f"新的差评整改工单 {ticket.number}：请于 {verify_by:%m月%d日} 前回访核实（时限 {limits.verify} 个工作日）。"
+    text_ = message(gettext_lazy("新的差评整改工单 %(number)s：请于 %(month)s月%(day)s日 前回访核实（时限 %(limit)s 个工作日）。"),
+                    number=ticket.number, month=f"{verify_by:%m}", day=f"{verify_by:%d}", limit=limits.verify)
     notify({assignee, *scoping.people([Role.HANDLER], ticket), *scoping.people([Role.MANAGER], ticket)} - {None},
            text_, ticket_link(ticket))
     return ticket
@@ -267,7 +270,8 @@ def _resolve(ticket: Ticket, actor, data: dict) -> Ticket:
     if deadline:
         transaction.on_commit(lambda: rater_view.text_the_plan(ticket))
     if outcome == Outcome.MALICIOUS:
-        notify(scoping.people([Role.SUPERVISOR], ticket), f"整改工单 {ticket.number} 申请认定为误评/恶意差评，请审核。",
+        notify(scoping.people([Role.SUPERVISOR], ticket),
+               message(gettext_lazy("整改工单 %(number)s 申请认定为误评/恶意差评，请审核。"), number=ticket.number),
                ticket_link(ticket))
     return ticket
 
@@ -317,7 +321,8 @@ def _approve_exclusion(ticket: Ticket, actor, data: dict) -> Ticket:
     rating_services.exclude(ticket.rating, "误评/恶意差评（经审核）", by=actor)
     _record(ticket, Action.APPROVE_EXCLUSION, actor, before, note)
     # The management agency (the supervisors over this unit) is told that a rating left the statistics.
-    notify(scoping.people([Role.SUPERVISOR], ticket), f"评价 #{ticket.rating_id} 经审核认定为误评/恶意差评，已不计入统计。",
+    notify(scoping.people([Role.SUPERVISOR], ticket),
+           message(gettext_lazy("评价 #%(rating)s 经审核认定为误评/恶意差评，已不计入统计。"), rating=ticket.rating_id),
            ticket_link(ticket))
     return ticket
 
@@ -330,7 +335,8 @@ def _reject_exclusion(ticket: Ticket, actor, data: dict) -> Ticket:
     ticket.status, ticket.outcome = target, ""
     ticket.save(update_fields=["status", "outcome"])
     _record(ticket, Action.REJECT_EXCLUSION, actor, before, note)
-    notify([ticket.assignee, *scoping.people([Role.MANAGER], ticket)], f"整改工单 {ticket.number} 的误评认定未获批准，请继续整改。",
+    notify([ticket.assignee, *scoping.people([Role.MANAGER], ticket)],
+           message(gettext_lazy("整改工单 %(number)s 的误评认定未获批准，请继续整改。"), number=ticket.number),
            ticket_link(ticket))
     return ticket
 
@@ -463,7 +469,8 @@ def _escalate(ticket: Ticket, why: str) -> None:
     targets = scoping.people([role], ticket)
     if role == Role.MANAGER and not targets:  # a department ticket without a centre: go straight up
         targets = scoping.people([Role.SUPERVISOR], ticket)
-    notify(targets, f"督办：整改工单 {ticket.number}（{why}）", ticket_link(ticket))
+    notify(targets, message(gettext_lazy("督办：整改工单 %(number)s（%(why)s）"), number=ticket.number, why=why),
+           ticket_link(ticket))
 
 
 def escalate(ticket_id: int, why: str) -> Ticket:
@@ -513,7 +520,8 @@ def file_appeal(actor, rating: Rating, *, reason, files=()) -> Appeal:
                 _store_file(f, actor, appeal=appeal)
     except IntegrityError:
         raise Conflict("同一评价只能申诉一次。", "A rating can be appealed only once.", code="already_appealed") from None
-    notify(reviewers_for(appeal), f"新的申诉复核：评价 #{rating.pk}", reverse("rectification:appeals"))
+    notify(reviewers_for(appeal), message(gettext_lazy("新的申诉复核：评价 #%(rating)s"), rating=rating.pk),
+           reverse("rectification:appeals"))
     return appeal
 
 
@@ -550,7 +558,8 @@ def decide_appeal(actor, appeal_id: int, *, decision, reason) -> Appeal:
                     f"申诉复核：{'申诉成立' if decision == Appeal.Status.UPHELD else '申诉驳回'}。{reason}",
                     {"appeal": appeal.pk, "decision": decision})
         # Both sides see the decision.
-        notify([appeal.filed_by], f"您的申诉（评价 #{appeal.rating_id}）已复核：{appeal.get_status_display()}",
+        notify([appeal.filed_by], message(gettext_lazy("您的申诉（评价 #%(rating)s）已复核：%(status)s"), rating=appeal.rating_id,
+                                          status=lazy(appeal.get_status_display, str)()),
                reverse("rectification:appeals"))
         return appeal
 

@@ -23,7 +23,10 @@ class Command(BaseCommand):
 
         if history_months is not None and not 0 <= history_months <= MAX_HISTORY_MONTHS:
             raise CommandError(f"--history-months 须在 0 到 {MAX_HISTORY_MONTHS} 之间")
-        summary = load(-1 if no_history else history_months)
+        progress = None if quiet else _Progress(self.stderr)
+        summary = load(-1 if no_history else history_months, progress)
+        if progress:
+            progress.end()
         if quiet:
             return
         c = summary.counts
@@ -51,3 +54,25 @@ class Command(BaseCommand):
         width = max(len(name) for name, _note in summary.sign_ins)
         for name, note in summary.sign_ins:
             out(f"  {name.ljust(width)}  {note}")
+
+
+class _Progress:
+    """Where loading stands, on stderr: one line rewritten in place on a terminal, a line per stage elsewhere."""
+
+    def __init__(self, stream) -> None:
+        self.stream, self.tty = stream, stream.isatty()
+
+    def __call__(self, stage: str, done: int | None = None, total: int | None = None) -> None:
+        text = f"演示数据：{stage}" + (f" {done:,}/{total:,}" if total else "") + " …"
+        if self.tty:
+            self._write(f"\r\033[K{text}")
+        elif done is None:
+            self._write(text + "\n")
+
+    def end(self) -> None:
+        if self.tty:
+            self._write("\r\033[K")
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text, style_func=lambda x: x, ending="")
+        self.stream.flush()
