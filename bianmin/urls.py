@@ -3,7 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from bianmin.api import api
-from bianmin.core.views import LoginView
+from bianmin.core.views import LoginView, display_settings
+from bianmin.core.views_language import set_language
 from bianmin.core.views_notifications import notifications
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("workbench/hotline/", include("bianmin.hotline.urls")),
     path("workbench/stats/", include("bianmin.stats.urls")),
     path("workbench/reports/", include("bianmin.reports.urls")),
+    path("workbench/catalog/", include("bianmin.catalog.urls")),
     path("public/", include("bianmin.disclosure.urls")),
     path("workbench/", include("bianmin.cases.urls")),
     path("r/", include("bianmin.ratings.urls")),
@@ -24,7 +26,9 @@ urlpatterns = [
     path("open311/v2/", include("bianmin.hotline.open311_urls")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch (all django.conf.urls.i18n holds), keeping a signed-in person's choice.
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("display/", display_settings, name="display"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

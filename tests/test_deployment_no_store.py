@@ -74,7 +74,7 @@ def test_disclosure_pages_keep_their_declared_caching_for_signed_in_staff_too(wo
 
 # Top-level addresses whose answers are public (anonymous, no personal data) and keep their own caching. The API's
 # anonymous answers are public too; its signed-in answers are caught by the credentials part of the rule.
-PUBLIC_SEGMENTS = {"", "search", "guides", "comments", "public", "open311", "i18n", "api"}
+PUBLIC_SEGMENTS = {"", "search", "guides", "comments", "public", "open311", "i18n", "display", "api"}
 
 
 def first_segments() -> set[str]:

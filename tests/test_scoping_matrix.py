@@ -92,6 +92,7 @@ MATRIX: dict[str, str] = {
     "PAGE /workbench/stats/": "LFFFAAAFFFA",
     "PAGE /workbench/stats/hotspots/": "LFFFAAAFFFA",
     "PAGE /workbench/stats/league/": "LFFFAAAFFFA",
+    "PAGE /workbench/catalog/search-words/": "LFFFAAAFFFA",
     "PAGE /workbench/reports/": "LFFFAAAFFFA",
     "PAGE /workbench/reports/generate": "LFFFVVVFFFV",
     "PAGE /workbench/reports/<int:report_id>.xlsx": "LFFFNNAFFFA",
@@ -102,6 +103,7 @@ MATRIX: dict[str, str] = {
     "PAGE /workbench/cases/new/": "LNAAAANNNNA",
     "PAGE /workbench/cases/<int:case_id>/": "LNAAANANNNA",
     "PAGE /workbench/cases/<int:case_id>/unmask/": "LNNNVNVNNNV",
+    "PAGE /workbench/cases/<int:case_id>/completion/": "LNAAANANNNA",
     "PAGE /workbench/cases/<int:case_id>/<str:action>/": "LNAAANFNNNA",
     "PAGE /workbench/notices/<int:notice_id>/": "LNAAANANNNA",
     "PAGE /workbench/first-contacts/": "LNAAAANNNNA",
@@ -121,6 +123,7 @@ MATRIX: dict[str, str] = {
     "PAGE /accounts/login/": "AAAAAAAAAAA",
     "PAGE /accounts/logout/": "AAAAAAAAAAA",
     "PAGE /i18n/setlang/": "AAAAAAAAAAA",
+    "PAGE /display/": "AAAAAAAAAAA",
     "POST /api/v1/auth/token": "LLLLLLLLLLL",
     "GET /api/v1/calendar/due": "VVVVVVVVVVV",
     "GET /api/v1/calendar/days/{day}": "AAAAAAAAAAA",
@@ -248,8 +251,8 @@ def things(hw, api_for):
     from bianmin.hotline.models import Phrase
     from bianmin.ratings import comments
     from bianmin.ratings import services as rating_services
-    from bianmin.rectification import services as rect_services
     from bianmin.rectification import followups
+    from bianmin.rectification import services as rect_services
     from bianmin.reports import services as report_services
     from bianmin.reports.models import Report
 
