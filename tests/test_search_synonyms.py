@@ -113,3 +113,11 @@ def test_api_understands_everyday_words_and_pinyin(catalogue, client_for):
 
 def test_latin_pinyin_with_a_slip_finds_the_item(catalogue):
     assert names("shehuibaozhanka")[0].startswith("社会保障卡")
+
+
+def test_the_page_says_when_it_shows_near_guesses_not_matches(catalogue, client_for):
+    c = client_for()
+    guessed = c.get("/search/", {"q": "社会保障咔"}).content.decode()
+    assert 'data-test="close-matches"' in guessed and "社会保障卡申领" in guessed
+    exact = c.get("/search/", {"q": "社保"}).content.decode()
+    assert 'data-test="close-matches"' not in exact and "社会保障卡申领" in exact

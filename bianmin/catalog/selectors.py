@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext, ngettext
 
 from bianmin.core import timeutil
@@ -83,7 +83,8 @@ def _most_of(qs: QuerySet[Item], groups: list[qwords.Group]) -> QuerySet[Item]:
     score = parts[0]
     for part in parts[1:]:
         score = score + part
-    return (qs.annotate(score=score).filter(score__gt=0, score__gte=(total + 1) // 2)
+    partial = Case(When(score__lt=total, then=Value(True)), default=Value(False), output_field=BooleanField())
+    return (qs.annotate(score=score).filter(score__gt=0, score__gte=(total + 1) // 2).annotate(close_match=partial)
             .order_by("-score", "-high_frequency", "search_pinyin", "code"))
 
 
@@ -91,7 +92,8 @@ def _in_order(qs: QuerySet[Item], pks: list[int]) -> QuerySet[Item]:
     if not pks:
         return qs.none()
     order = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(pks)], output_field=IntegerField())
-    return qs.filter(pk__in=pks).annotate(rank=order).order_by("rank")
+    # `close_match` lets a page say these are near guesses, not items that hold the words.
+    return qs.filter(pk__in=pks).annotate(rank=order, close_match=Value(True)).order_by("rank")
 
 
 def find(q: str, base: QuerySet[Item], *, typos: bool = True) -> QuerySet[Item]:

@@ -46,6 +46,7 @@ def search(request):
     return render(request, "portal/search.html", {
         "q": q, "too_long": len(raw) > len(q), "results": [_summary(e) for e in rows[:PAGE_SIZE]],
         "page": page, "has_next": len(rows) > PAGE_SIZE,
+        "close_matches": bool(rows) and getattr(rows[0].item, "close_match", False),
     })
 
 
