@@ -294,6 +294,8 @@ class Invitation(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("评价邀请")
+        verbose_name_plural = _("评价邀请")
         constraints = [models.UniqueConstraint(fields=["case", "stage"], name="one_invitation_per_case_stage")]
 
 

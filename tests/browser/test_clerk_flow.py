@@ -1,22 +1,14 @@
 """The clerk flow in a real browser: sign in, register a case, accept it, see the due date, complete it."""
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from bianmin.cases.models import Case
-from tests.world import PASSWORD, build_world
+from tests.world import build_world
+
+from .signing_in import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/workbench/"))
 
 
 def test_clerk_accepts_and_completes_a_case(live_server, page):

@@ -2,23 +2,15 @@
 misspelt name is offered for confirmation and one click on it registers the case."""
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from bianmin.cases.models import Case
 from bianmin.catalog.models import SearchSynonym
-from tests.world import PASSWORD, build_world
+from tests.world import build_world
+
+from .signing_in import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/workbench/"))
 
 
 def test_clerk_registers_a_case_by_typing_the_item_in_everyday_words(live_server, page):
