@@ -78,3 +78,20 @@ def test_a_notification_is_written_in_each_recipients_language(world, client_for
     page = client_for(world.manager_a).get(reverse("notifications")).content.decode()
     assert "New appeal to review: rating #42" in page
 
+
+
+def test_signing_in_brings_back_the_language_the_person_chose(world):
+    """On a hall's shared PC the browser may hold the previous person's language."""
+    from django.test import Client
+
+    from .world import PASSWORD
+
+    LanguagePreference.objects.create(user=world.clerk_a, language="en")
+    browser = Client()
+    browser.cookies["django_language"] = "zh-hans"
+    response = browser.post("/accounts/login/", {"username": "clerk_a", "password": PASSWORD})
+    assert response.status_code == 302 and response.cookies["django_language"].value == "en"
+    assert "Workbench" in browser.get("/workbench/").content.decode()
+    other = Client()
+    response = other.post("/accounts/login/", {"username": "clerk_a2", "password": PASSWORD})
+    assert response.status_code == 302 and "django_language" not in response.cookies  # no stored choice: as it was

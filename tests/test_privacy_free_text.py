@@ -79,7 +79,7 @@ def test_a_logged_traceback_masks_numbers():
 
 
 # Attributes that hold text people typed; shown in a template, each must go through the `pii` filter first.
-FREE_TEXT = r"(?:comment|suggestion|result|reason|note|outcome_note|text|feedback_text|decision_note)"
+FREE_TEXT = r"(?:comment|suggestion|result|reason|note|outcome_note|text|feedback_text|decision_note|question)"
 SHOWN = re.compile(r"\{\{\s*((?:[a-zA-Z_][\w]*\.)*" + FREE_TEXT + r")\s*(\|[^}]*)?\}\}")
 # Form fields give back what the person just typed; staff-written phrases and hotline texts (redacted of their
 # callers by hotline/disclosure.py before they reach a template) are not free text of the public.

@@ -87,6 +87,20 @@ def test_first_contact_log(world, client_for):
     assert r.status_code == 422 and FirstContact.objects.count() == 1
 
 
+def test_first_contact_log_is_paged_newest_first_and_masks_numbers_in_questions(world, client_for):
+    from bianmin.cases.views import FIRST_CONTACTS_PER_PAGE
+
+    c = client_for(world.clerk_a)
+    for n in range(FIRST_CONTACTS_PER_PAGE + 2):
+        assert c.post("/workbench/first-contacts/", {"visitor_name": f"来访{n}", "outcome": "answered",
+                                                     "question": f"第{n}问 回电13912345678"}).status_code == 302
+    first = c.get("/workbench/first-contacts/").content.decode()
+    assert f"来访{FIRST_CONTACTS_PER_PAGE + 1}<" in first and "来访0<" not in first and 'rel="next"' in first
+    assert "13912345678" not in first and "139****5678" in first
+    second = c.get("/workbench/first-contacts/?page=2").content.decode()
+    assert "来访0<" in second and "来访1<" in second and 'rel="prev"' in second
+
+
 def test_site_overview_for_manager_only(world, api_for, client_for, set_now):
     set_now(dt.datetime(2026, 11, 23, 10))
     clerk = api_for(world.clerk_a)

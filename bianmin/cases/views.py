@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +27,8 @@ from . import page_parts, selectors, services
 from .forms import ItemNotChosen, action_data, item_options, resolve_item
 from .models import ACTION_LABELS, Case, Delivery, FirstContact, Notice, RejectionGround
 from .states import OPEN, Action, Status, allowed_actions
+
+FIRST_CONTACTS_PER_PAGE = 30
 
 # The cases a window is working on: not those waiting for the applicant's materials or followed at a higher site.
 AT_THE_WINDOW = [Status.REGISTERED, Status.ACCEPTED, Status.HANDED_OVER, Status.RESULT_RETURNED]
@@ -227,7 +230,11 @@ def first_contacts(request):
             return redirect("workbench:first_contacts")
         except DomainError as exc:
             ctx["error"], status = exc, exc.status
-    ctx["contacts"] = FirstContact.objects.filter(site=site).select_related("owner", "guided_to_window", "case")[:100]
+    # Paged: a busy hall logs hundreds a week, and on a phone each row is a card.
+    ctx["page"] = page = Paginator(
+        FirstContact.objects.filter(site=site).select_related("owner", "guided_to_window", "case").order_by("-at", "-pk"),
+        FIRST_CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
+    ctx["contacts"] = page.object_list
     return render(request, "workbench/first_contacts.html", ctx, status=status)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from . import display, throttle
+from .models import LanguagePreference
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -35,6 +37,17 @@ class LoginView(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        """Signing in brings back the language the person last chose (on a hall's shared PC the browser's cookie
+        may be the previous person's)."""
+        response = super().form_valid(form)
+        stored = LanguagePreference.objects.filter(user=form.get_user()).values_list("language", flat=True).first()
+        if stored:
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, stored, max_age=settings.LANGUAGE_COOKIE_AGE,
+                                samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=settings.LANGUAGE_COOKIE_SECURE,
+                                httponly=settings.LANGUAGE_COOKIE_HTTPONLY, path=settings.LANGUAGE_COOKIE_PATH)
+        return response
 
 
 @require_POST
