@@ -45,10 +45,6 @@ def month_end(first: dt.date) -> dt.date:
     return first_of_month(first, -1) - dt.timedelta(days=1)
 
 
-def _month(day: dt.date) -> str:
-    return _("%(y)d年%(m)d月") % {"y": day.year, "m": day.month}
-
-
 def headline(today: dt.date) -> list[Period]:
     default_from, default_to = stats_periods.default_period(today)
     last_month = first_of_month(today, 1)
@@ -56,9 +52,9 @@ def headline(today: dt.date) -> list[Period]:
     return [
         Period(DEFAULT_KEY, _("近%(n)d天") % {"n": stats_periods.DEFAULT_DAYS}, default_from, default_to,
                stats_periods.dates(default_from, default_to)),
-        Period("last_month", _("上月"), last_month, month_end(last_month), _month(last_month)),
+        Period("last_month", _("上月"), last_month, month_end(last_month), stats_periods.month_label(last_month)),
         Period("last_12_months", _("近12个月"), year_from, month_end(last_month),
-               f"{_month(year_from)}—{_month(last_month)}"),
+               f"{stats_periods.month_label(year_from)}—{stats_periods.month_label(last_month)}"),
     ]
 
 
@@ -68,7 +64,7 @@ def trend_months(today: dt.date) -> list[Period]:
     for back in range(MONTHS_IN_TREND, 0, -1):
         first = first_of_month(today, back)
         months.append(Period(first.strftime("%Y-%m"), first.strftime("%Y-%m"), first, month_end(first),
-                             _month(first)))
+                             stats_periods.month_label(first)))
     return months
 
 

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from bianmin.core import timeutil
 
+from .months import month_end
+
 DEFAULT_DAYS = 30
 
 
@@ -23,8 +25,9 @@ def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     return today - dt.timedelta(days=DEFAULT_DAYS - 1), today
 
 
-def _month_end(day: dt.date) -> dt.date:
-    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+def month_label(day: dt.date) -> str:
+    """"2026年11月": the month of `day` in words."""
+    return _("%(y)d年%(m)d月") % {"y": day.year, "m": day.month}
 
 
 def _day(day: dt.date, with_year: bool) -> str:
@@ -45,8 +48,8 @@ def describe(date_from: dt.date, date_to: dt.date, today: dt.date | None = None)
     today = today or timeutil.today()
     if (date_from, date_to) == default_period(today):
         return _("近%(n)d天：%(dates)s") % {"n": DEFAULT_DAYS, "dates": dates(date_from, date_to)}
-    month = _("%(y)d年%(m)d月") % {"y": date_from.year, "m": date_from.month}
-    if date_from.day == 1 and date_to == _month_end(date_from):
+    month = month_label(date_from)
+    if date_from.day == 1 and date_to == month_end(date_from):
         if date_to == today.replace(day=1) - dt.timedelta(days=1):
             return _("%(month)s（上一个完整月）") % {"month": month}
         return month
