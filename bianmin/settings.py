@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "bianmin.reports",
     "bianmin.portal",
     "bianmin.disclosure",
+    "bianmin.hall",
+    "bianmin.appointments",
+    "bianmin.queueing",
     "bianmin.demo",
 ]
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AppointmentsConfig(AppConfig):
+    name = "bianmin.appointments"
+    verbose_name = _("预约服务")
+    default_auto_field = "django.db.models.BigAutoField"
