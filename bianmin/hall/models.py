@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -132,3 +133,122 @@ class Presence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+STAFF_SITE_SCOPE = Scope(site="site_id", unit_path="site__unit__path", person="staff__user",
+                         person_actions=frozenset({"view_site", "view_case"}))
+
+
+class LeaveRequest(models.Model):
+    """A leave request (请假) with its named cover; approved by the site's manager (hall.services)."""
+
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", _("年休假")
+        SICK = "sick", _("病假")
+        PERSONAL = "personal", _("事假")
+        OFFICIAL = "official", _("公差")
+        OTHER = "other", _("其他")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("未批准")
+        CANCELLED = "cancelled", _("已撤销")
+
+    scope = STAFF_SITE_SCOPE
+    objects = ScopedQuerySet.as_manager()
+
+    staff = models.ForeignKey("orgs.Staff", on_delete=models.CASCADE, related_name="leave_requests",
+                              verbose_name=_("工作人员"))
+    # The site whose manager decides: the staff member's site when the request was made.
+    site = models.ForeignKey("orgs.Site", on_delete=models.CASCADE, related_name="leave_requests",
+                             verbose_name=_("服务场所"))
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"))
+    kind = models.CharField(_("假别"), max_length=10, choices=Kind.choices)
+    reason = models.CharField(_("事由"), max_length=200)
+    cover = models.ForeignKey("orgs.Staff", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="covering_leaves", verbose_name=_("顶岗人员"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    created_at = models.DateTimeField(_("申请时间"))
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        verbose_name = _("请假申请")
+        verbose_name_plural = _("请假申请")
+        constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
+                                              name="leave_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.get_kind_display()} {self.starts_at:%Y-%m-%d}"
+
+
+class LeaveEvent(models.Model):
+    """History of a leave request: every status change, in the same transaction (DESIGN rule 2)."""
+
+    leave = models.ForeignKey(LeaveRequest, on_delete=models.CASCADE, related_name="events",
+                              verbose_name=_("请假申请"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                              verbose_name=_("操作人"))
+    from_status = models.CharField(_("原状态"), max_length=10, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=10)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("请假记录")
+        verbose_name_plural = _("请假记录")
+
+    def __str__(self) -> str:
+        return f"{self.leave_id} {self.from_status}→{self.to_status}"
+
+
+class Outing(models.Model):
+    """去向登记: a staff member leaves the hall during working hours (where, why, back by). Going out signs them
+    out of their window and returning signs them back in (hall.services), so hall.presence stays the one rule."""
+
+    scope = STAFF_SITE_SCOPE
+    objects = ScopedQuerySet.as_manager()
+
+    staff = models.ForeignKey("orgs.Staff", on_delete=models.CASCADE, related_name="outings",
+                              verbose_name=_("工作人员"))
+    site = models.ForeignKey("orgs.Site", on_delete=models.CASCADE, related_name="outings",
+                             verbose_name=_("服务场所"))
+    window = models.ForeignKey("orgs.Window", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("离开的窗口"))
+    destination = models.CharField(_("去向"), max_length=100)
+    purpose = models.CharField(_("事由"), max_length=200)
+    out_at = models.DateTimeField(_("外出时间"))
+    back_by = models.DateTimeField(_("预计返回"))
+    returned_at = models.DateTimeField(_("实际返回"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-out_at", "-pk"]
+        verbose_name = _("去向登记")
+        verbose_name_plural = _("去向登记")
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.destination} {self.out_at:%Y-%m-%d %H:%M}"
+
+
+class WindowAlert(models.Model):
+    """One alert that a window stood empty during its opening hours: unique per window and gap, so the worker
+    alerts the managers once per gap whatever number of sweeps (or workers) see it."""
+
+    scope = Scope(site="window__site_id", unit_path="window__site__unit__path")
+    objects = ScopedQuerySet.as_manager()
+
+    window = models.ForeignKey("orgs.Window", on_delete=models.CASCADE, related_name="alerts",
+                               verbose_name=_("窗口"))
+    gap_started_at = models.DateTimeField(_("无人开始时间"))
+    alerted_at = models.DateTimeField(_("提醒时间"))
+
+    class Meta:
+        ordering = ["-alerted_at"]
+        verbose_name = _("窗口无人提醒")
+        verbose_name_plural = _("窗口无人提醒")
+        constraints = [models.UniqueConstraint(fields=["window", "gap_started_at"], name="one_alert_per_gap")]
+
+    def __str__(self) -> str:
+        return f"{self.window} {self.gap_started_at:%Y-%m-%d %H:%M}"
