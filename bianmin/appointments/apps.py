@@ -6,3 +6,11 @@ class AppointmentsConfig(AppConfig):
     name = "bianmin.appointments"
     verbose_name = _("预约服务")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from bianmin.core.jobs import register
+
+        from . import services
+
+        register("appointment_reminders", services.send_reminders)
+        register("appointment_no_shows", services.mark_no_shows)
