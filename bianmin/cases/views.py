@@ -70,6 +70,13 @@ def new_case(request):
     items = _items_for_site(site)
     windows = Window.objects.filter(site=site).order_by("number")
     ctx = {"site": site, "items": items, "item_options": item_options(items), "windows": windows, "form": request.POST}
+    # 受理 from the calling panel (/workbench/queue/): the called ticket prefills the item and window, and the
+    # case registered here is linked to it (queueing.services.link_case).
+    ticket = _queue_ticket(request, site)
+    if ticket is not None and request.method != "POST":
+        ctx["form"] = {"item_code": ticket.item.code if ticket.item_id else "",
+                       "window_id": str(ticket.window_id or "")}
+    ctx["ticket"] = ticket
     if request.method == "POST":
         post = request.POST
         try:
@@ -90,8 +97,26 @@ def new_case(request):
             ctx["item_choices"] = exc.choices if isinstance(exc, ItemNotChosen) else []
             return render(request, "workbench/new_case.html", ctx, status=exc.status)
         messages.success(request, _("已登记办件 %(number)s。") % {"number": case.number})
+        if ticket is not None:
+            from bianmin.queueing.services import link_case
+
+            try:
+                link_case(request.user, ticket.pk, case)
+            except DomainError as exc:  # the case stands; only the link to the ticket failed
+                messages.warning(request, exc.en if request.LANGUAGE_CODE == "en" else exc.zh)
         return redirect("workbench:case", case_id=case.pk)
     return render(request, "workbench/new_case.html", ctx)
+
+
+def _queue_ticket(request, site: Site):
+    """The queue ticket named by `?ticket=` (or the form's `ticket` field) at the clerk's site, else None."""
+    from bianmin.queueing.models import QueueTicket
+
+    raw = request.POST.get("ticket") or request.GET.get("ticket") or ""
+    if not raw.isdigit() or len(raw) > 18:
+        return None
+    return (QueueTicket.objects.for_user(request.user, Perm.HANDLE_CASE).select_related("item")
+            .filter(pk=int(raw), site=site).first())
 
 
 def _case_context(request, case: Case, **extra) -> dict:

@@ -65,6 +65,12 @@ class QueueTicket(models.Model):
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
     id_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(_("取号时间"), db_index=True)
+    # The place in line (queueing.ordering): the arrival time, kept through a transfer, a park and the linked
+    # tickets of later services in the same visit; created_at stays the time this ticket's own wait began.
+    queued_at = models.DateTimeField(_("排队位置"), null=True, blank=True)
+    # Several services in one visit: the ticket of the previous service (same number; states.py).
+    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups",
+                                 verbose_name=_("上一项服务"))
     called_at = models.DateTimeField(_("叫号时间"), null=True, blank=True)
     last_called_at = models.DateTimeField(_("最近呼叫"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
@@ -78,7 +84,9 @@ class QueueTicket(models.Model):
         ordering = ["day", "created_at"]
         verbose_name = _("排队号")
         verbose_name_plural = _("排队号")
-        constraints = [models.UniqueConstraint(fields=["site", "day", "number"], name="ticket_number_once_a_day")]
+        # A number is given once a day; the linked tickets of a visit's later services carry it again.
+        constraints = [models.UniqueConstraint(fields=["site", "day", "number"], condition=models.Q(previous__isnull=True),
+                                               name="ticket_number_once_a_day")]
         indexes = [models.Index(fields=["site", "status", "day"])]
 
     def __str__(self) -> str:

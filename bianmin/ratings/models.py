@@ -137,6 +137,9 @@ class Rating(models.Model):
                              verbose_name=_("服务场所"))
     department = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="ratings", verbose_name=_("部门"))
+    # The queue ticket of the visit (issue 16): a case rating is keyed to the ticket, the case and the clerk.
+    queue_ticket = models.ForeignKey("queueing.QueueTicket", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="ratings", verbose_name=_("排队号"))
     platform = models.BooleanField(_("评价网上平台"), default=False)
     # Path of the responsible unit (the site's unit, else the department), copied so that scoping and
     # rollups filter on one indexed column.

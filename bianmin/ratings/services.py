@@ -181,6 +181,10 @@ def rating_for_case(case: Case, stage: str, data: RatingInput, **fields) -> Rati
         department_id=case.item.accepting_unit_id, unit_path=case.site.unit.path, real_name=True,
         rater_name=case.applicant_name, rater_phone=case.applicant_phone, created_at=timeutil.now(),
     )
+    # (A case being generated in bulk has no primary key yet and no ticket either.)
+    if case.pk is not None and "queue_ticket" not in fields and "queue_ticket_id" not in fields:
+        # Keyed to the visit's queue ticket too (issue 16): the ticket, the case and the clerk who served it.
+        values["queue_ticket_id"] = case.queue_tickets.order_by("-pk").values_list("pk", flat=True).first()
     values.update(fields)
     return Rating(**values)
 
