@@ -27,6 +27,7 @@ from bianmin.core import sms
 from bianmin.orgs.models import Membership, Site, Staff, Unit, Window, WindowPost
 
 from . import cases as case_data
+from . import hall as hall_data
 from . import history as history_data
 from . import hotline as hotline_data
 from . import items as item_data
@@ -328,6 +329,11 @@ class _Loader:
         self.summary.created["workorder"] += result.created
         self.summary.notes += result.notes
 
+    # -- hall operations: hours, duty day, sign-ins, the morning's queue, appointments ------------------
+    def load_hall(self) -> None:
+        result = hall_data.load(self)
+        self.summary.created.update(result.created)
+
     # -- months of generated history, then the figures -----------------------------------------
     def load_history(self) -> None:
         """History_months: full months before the current one (None: the setting; negative: no history)."""
@@ -353,7 +359,8 @@ class _Loader:
         for stage, step in (("地区与部门", self.load_regions), ("事项与办事指南", self.load_items),
                             ("服务场所", self.load_sites), ("窗口与工作人员", self.load_windows),
                             ("演示账号", self.load_users), ("演示办件", self.load_cases), ("好差评", self.load_ratings),
-                            ("12345 热线", self.load_hotline), ("历史数据", self.load_history),
+                            ("12345 热线", self.load_hotline), ("大厅排队与预约", self.load_hall),
+                            ("历史数据", self.load_history),
                             ("统计汇总", self.refresh_figures)):
             self.progress(stage)
             step()

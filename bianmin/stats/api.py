@@ -11,7 +11,7 @@ from bianmin.core.auth import STAFF_AUTH
 from bianmin.core.errors import InvalidInput
 from bianmin.core.rates import Rate
 
-from . import metrics, periods, ranking, scope
+from . import metrics, periods, queue_metrics, ranking, scope
 from .schemas import RankingsOut, SummaryOut
 
 router = Router(tags=["stats"], auth=STAFF_AUTH)
@@ -58,6 +58,7 @@ def _target_and_period(request, filters: SummaryFilter):
 def get_summary(request, filters: Query[SummaryFilter]):
     target, date_from, date_to = _target_and_period(request, filters)
     s = metrics.summary(target, date_from, date_to)
+    q = queue_metrics.figures(target, date_from, date_to)
     return {
         "unit": target.unit.pk if target.unit else target.site.unit_id,
         "unit_name": target.unit.name if target.unit else target.site.unit.name,
@@ -66,10 +67,26 @@ def get_summary(request, filters: Query[SummaryFilter]):
         **metrics.as_numbers(s),
         "revisit_rate": s.revisit_rate.value,
         # Numerators and denominators, so a reader can check every rate.
-        "counts": {name: value.as_dict() for name in metrics.LABELS
-                   for value in [getattr(s, name)] if isinstance(value, Rate)},
-        "definitions": {k: str(v) for k, v in metrics.DEFINITIONS.items()},
+        "counts": {**{name: value.as_dict() for name in metrics.LABELS
+                      for value in [getattr(s, name)] if isinstance(value, Rate)},
+                   **_queue_counts(q)},
+        "definitions": {**{k: str(v) for k, v in metrics.DEFINITIONS.items()}, **_queue_definitions()},
+        # Queue figures (issue 16 §7) from the queue rollup.
+        **queue_metrics.api_fields(q),
     }
+
+
+def _queue_counts(q: queue_metrics.QueueFigures) -> dict:
+    """The queue rates' numerators and denominators, under the summary's key names."""
+    return {"wait_within_30min_rate": q.wait_within_target_rate.as_dict(), "no_show_rate": q.no_show_rate.as_dict(),
+            **{f"queue.{name}": getattr(q, name).as_dict() for name in queue_metrics.RATES}}
+
+
+def _queue_definitions() -> dict:
+    d = queue_metrics.DEFINITIONS
+    return {"wait_within_30min_rate": str(d["wait_within_target_rate"]),
+            "average_wait_minutes": str(d["average_wait_minutes"]), "no_show_rate": str(d["no_show_rate"]),
+            **{f"queue.{k}": str(v) for k, v in d.items()}}
 
 
 class RankingFilter(SummaryFilter):

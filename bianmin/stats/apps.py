@@ -10,8 +10,10 @@ class StatsConfig(AppConfig):
     def ready(self):
         from bianmin.core.jobs import register
 
-        from . import rollup, warmup
+        from . import queue_rollup, rollup, warmup
 
         register("stats_rollup", rollup.sweep)
+        # Queue figures (issue 16 §7): after the rating and case rollups, before the reports read them.
+        register("stats_queue_rollup", queue_rollup.sweep)
         # Last in each sweep: the cached default views then hold the rollups and reports just written.
         register("stats_warmup", warmup.warm)

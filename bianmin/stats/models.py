@@ -155,6 +155,51 @@ class WorkdayOrdinal(models.Model):
     ordinal = models.PositiveIntegerField()
 
 
+class DailyQueueRollup(models.Model):
+    """Queue figures of one local day (issue 16 §7): one row per site, window and hour of issue, filled by
+    queue_rollup.py from the queue tickets and appointments; the dashboard and the summary API read only this.
+
+    Tickets count on the window that called them (after a transfer: the window they went to), window_key 0
+    for tickets no window ever took (still waiting, abandoned) and for the appointments, which are counted on
+    the hour of their slot. Durations are kept as sums of seconds so any set of rows adds up to exact averages.
+    """
+
+    day = models.DateField()
+    site_key = models.BigIntegerField()  # a plain integer, as RollupKey.site_key: derived data blocks nothing
+    window_key = models.BigIntegerField(default=0)
+    hour = models.PositiveSmallIntegerField()  # local hour the ticket was issued (appointments: slot start)
+    unit_path = models.CharField(max_length=255, default="")  # the site's unit path, for subtree queries
+    # The site's wait target (HallSettings.wait_target_minutes) when the day was counted: a later change of the
+    # target does not rewrite what was within target on past days until they are rebuilt.
+    target_minutes = models.PositiveSmallIntegerField(default=30)
+
+    tickets = models.PositiveIntegerField(default=0)  # issued
+    green_lane = models.PositiveIntegerField(default=0)  # issued in the green lane (绿色通道)
+    called = models.PositiveIntegerField(default=0)  # called at least once (every no-show included)
+    waited = models.PositiveIntegerField(default=0)  # called with a recorded first-call time: the wait is known
+    wait_seconds = models.PositiveBigIntegerField(default=0)  # issue → first call, summed over `waited`
+    wait_max_seconds = models.PositiveIntegerField(default=0)
+    waited_in_target = models.PositiveIntegerField(default=0)  # called within target_minutes of issue
+    served = models.PositiveIntegerField(default=0)  # finished after a call
+    service_seconds = models.PositiveBigIntegerField(default=0)  # first call → finished, summed over `served`
+    no_show = models.PositiveIntegerField(default=0)  # skipped as no-show (过号)
+    abandoned = models.PositiveIntegerField(default=0)  # left or closed uncalled (已放弃)
+    estimated = models.PositiveIntegerField(default=0)  # called tickets that were given a wait estimate range
+    estimate_hit = models.PositiveIntegerField(default=0)  # … whose real wait fell inside that range
+    appointments = models.PositiveIntegerField(default=0)  # booked for the day (not cancelled or moved)
+    appointments_checked_in = models.PositiveIntegerField(default=0)
+    appointments_no_show = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("每日排队汇总")
+        verbose_name_plural = _("每日排队汇总")
+        constraints = [models.UniqueConstraint(fields=["day", "site_key", "window_key", "hour"],
+                                               name="one_queue_rollup_per_hour")]
+        indexes = [models.Index(fields=["site_key", "day"], name="queue_rollup_site_day"),
+                   models.Index(fields=["unit_path", "day"], name="queue_rollup_path_prefix",
+                                opclasses=["varchar_pattern_ops", "date_ops"])]
+
+
 class StatsCursor(models.Model):
     """The single row (pk=1) the rollup sweep locks and advances; holding its lock serialises workers."""
 
@@ -162,6 +207,12 @@ class StatsCursor(models.Model):
     last_recount_at = models.DateTimeField(null=True, blank=True)
     # Cases completed at or after this moment (less a safety margin) have their day recomputed next sweep.
     last_case_sweep_at = models.DateTimeField(null=True, blank=True)
+    # The queue rollup's watermarks: tickets, queue events and appointments above these ids have their day
+    # recomputed next sweep; the recount compares raw and rolled-up counts at most every STATS_RECOUNT_SECONDS.
+    last_ticket_id = models.BigIntegerField(default=0)
+    last_queue_event_id = models.BigIntegerField(default=0)
+    last_appointment_id = models.BigIntegerField(default=0)
+    last_queue_recount_at = models.DateTimeField(null=True, blank=True)
 
 
 class RollupDayStamp(models.Model):

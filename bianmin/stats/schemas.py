@@ -6,6 +6,32 @@ from ninja import Field, Schema
 from bianmin.core.openapi import RateOut
 
 
+class QueueFiguresOut(Schema):
+    """Queue figures of the period from the queue rollup (issue 16 §7); waits and service times in minutes."""
+
+    tickets: int = Field(description="Queue tickets issued.")
+    green_lane: int = Field(description="Tickets issued in the green lane (elderly, disabled, pregnant, military).")
+    called: int = Field(description="Tickets called at least once (no-shows included).")
+    served: int = Field(description="Tickets finished after a call.")
+    no_show: int
+    abandoned: int = Field(description="Tickets left uncalled (已放弃).")
+    average_wait_minutes: float | None = Field(description="Issue → first call, averaged over called tickets.")
+    longest_wait_minutes: float | None
+    average_service_minutes: float | None = Field(description="First call → finished, averaged over served tickets.")
+    wait_target_minutes: int | None = Field(description="The sites' wait target (default 30); null when the sites "
+                                                        "in scope have different targets.")
+    wait_within_target_rate: float | None
+    no_show_rate: float | None
+    abandoned_rate: float | None = Field(description="Abandoned ÷ issued.")
+    estimate_hit_rate: float | None = Field(description="Called tickets whose real wait (whole minutes) fell inside "
+                                                        "the estimate range given at issue ÷ those given one.")
+    appointments: int = Field(description="Appointments on days of the period (not cancelled or moved).")
+    appointments_checked_in: int
+    appointments_no_show: int
+    appointment_use_rate: float | None = Field(description="Appointments checked in ÷ appointments.")
+    appointment_no_show_rate: float | None
+
+
 class SummaryOut(Schema):
     unit: int = Field(description="The unit whose subtree is counted (for a site: the site's unit).")
     unit_name: str
@@ -40,6 +66,12 @@ class SummaryOut(Schema):
     hotline_resolution_rate: float | None
     hotline_satisfaction_rate: float | None
     hotline_first_call_rate: float | None
+    wait_within_30min_rate: float | None = Field(description="Queue tickets called within the site's wait target "
+                                                             "(HallSettings, default 30 minutes, seed 001; exactly "
+                                                             "30:00 counts) ÷ tickets called.")
+    average_wait_minutes: float | None = Field(description="Queue: minutes from issue to first call, averaged.")
+    no_show_rate: float | None = Field(description="Queue tickets skipped as no-show ÷ tickets called.")
+    queue: QueueFiguresOut
     counts: dict[str, RateOut]
     definitions: dict[str, str]
 

@@ -22,7 +22,7 @@ from bianmin.core.filter_forms import PeriodFilterForm
 from bianmin.orgs.models import Unit
 from bianmin.ratings.models import Level
 
-from . import breakdown, metrics, periods, ranking, scope
+from . import breakdown, metrics, periods, queue_metrics, ranking, scope
 from .models import Dimension
 
 MAX_DAYS = 3660
@@ -129,6 +129,7 @@ def dashboard(request):
     }
     all_rows = metrics.rows(summary)
     return render(request, "stats/dashboard.html", {
+        "queue": queue_section(target, date_from, date_to),
         "form": form, "target": target, "crumbs": breadcrumbs(target, top), "date_from": date_from,
         "date_to": date_to, "period_label": periods.describe(date_from, date_to, today), "presets": presets(today),
         "headline": metrics.rows(summary, HEADLINE),
@@ -136,3 +137,24 @@ def dashboard(request):
         "has_ratings": summary.ratings > 0, "ranking_definition": ranking.DEFINITION,
         "target_query": target_query(target), "league_rows": LEAGUE_ROWS,
     })
+
+
+def queue_section(target: metrics.Target, date_from: dt.date, date_to: dt.date) -> dict:
+    """The hall's queue figures (issue 16 §7) from the queue rollup: headline, waiting time by hour of issue (the
+    chart, with its table for screen readers), and the figures per window of a site or per site of a unit."""
+    figures = queue_metrics.figures(target, date_from, date_to)
+    hours = queue_metrics.by_hour(target, date_from, date_to)
+    per = queue_metrics.by_window(target, date_from, date_to) if target.site else queue_metrics.by_site(
+        target, date_from, date_to)
+    return {
+        "has_data": bool(figures.tickets or figures.appointments), "figures": figures,
+        "headline": queue_metrics.figure_rows(figures, queue_metrics.HEADLINE),
+        "all": queue_metrics.figure_rows(figures), "hours": hours, "per": per, "per_site": not target.site,
+        "days": queue_metrics.by_day(target, date_from, date_to),
+        "chart": {"hours": [{"hour": h["name"], "tickets": h["tickets"], "average_wait_minutes": h["average_wait_minutes"],
+                             "wait_within_target_rate": h["wait_within_target_rate"]} for h in hours],
+                  "target_minutes": figures.target_minutes,
+                  "labels": {"tickets": str(_("取号数")), "wait": str(_("平均等候（分钟）")),
+                             "within": str(queue_metrics.label("wait_within_target_rate", figures)),
+                             "target": str(_("等候目标"))}},
+    }

@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bianmin.stats import rollup
+from bianmin.stats import queue_rollup, rollup
 
 
 def _date(value: str) -> dt.date:
@@ -26,4 +26,5 @@ class Command(BaseCommand):
         if date_from and date_to and date_from > date_to:
             raise CommandError("--from must not be after --to")
         days = rollup.rebuild(date_from, date_to)
-        self.stdout.write(f"rebuilt {days} day(s)")
+        queue_days = queue_rollup.rebuild(date_from, date_to)
+        self.stdout.write(f"rebuilt {days} day(s), queue figures of {queue_days} day(s)")
