@@ -125,6 +125,7 @@ def _register_routers() -> None:
     api.add_router("/auth", auth_router)
     api.add_router("/calendar", calendar_router)
     api.add_router("/items", catalog_router)
+    api.add_router("", "bianmin.hall.api.router")
     # Before /cases: its /cases/{id}/{action} pattern would otherwise shadow /cases/{id}/rating-link.
     api.add_router("", ratings_router)
     api.add_router("", feedback_router)
@@ -134,6 +135,8 @@ def _register_routers() -> None:
     api.add_router("", "bianmin.disclosure.api.router")
     api.add_router("", reports_router)
     api.add_router("", hotspots_router)
+    api.add_router("", "bianmin.appointments.api.router")
+    api.add_router("", "bianmin.queueing.api.router")
     api.add_router("/cases", cases_router)
 
 

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "bianmin.hall",
     "bianmin.appointments",
     "bianmin.queueing",
+    "bianmin.visits",
     "bianmin.demo",
 ]
 

@@ -18,7 +18,14 @@ urlpatterns = [
     path("workbench/stats/", include("bianmin.stats.urls")),
     path("workbench/reports/", include("bianmin.reports.urls")),
     path("workbench/catalog/", include("bianmin.catalog.urls")),
+    path("workbench/hall/", include("bianmin.hall.urls")),
     path("public/", include("bianmin.disclosure.urls")),
+    # registers/, visits/, batches/ (bianmin.visits): no overlap with the case pages below.
+    path("workbench/", include("bianmin.visits.urls")),
+    path("workbench/appointments/", include("bianmin.appointments.urls_staff")),
+    path("appointments/", include("bianmin.appointments.urls_public")),
+    path("workbench/queue/", include("bianmin.queueing.urls_calling")),  # the clerk's calling panel
+    path("hall/", include("bianmin.queueing.urls_public")),  # kiosk, 线上取号, ticket page, hall display
     path("workbench/", include("bianmin.cases.urls")),
     path("r/", include("bianmin.ratings.urls")),
     path("followup/", include("bianmin.rectification.followup_urls")),

@@ -18,11 +18,13 @@ from django.test import Client
 from bianmin.catalog.guides import publish_guide
 from bianmin.core import timeutil
 from bianmin.hotline import services as hotline_services
+from bianmin.queueing import services as queue_services
 from bianmin.ratings import assessments, honesty, surveys
 from bianmin.ratings import services as rating_services
 from bianmin.rectification import services as rect_services
 
 from .rating_helpers import finished_case
+from .visits_helpers import matrix_things as visits_things
 
 
 def photo(name: str) -> SimpleUploadedFile:
@@ -67,6 +69,27 @@ def one_time_notice(world):
     return Notice.objects.get(kind=Notice.Kind.ONE_TIME, case__isnull=True, item=world.item_committed)
 
 
+def appointment_token(world) -> str:
+    """A booking at site A in its first free slot from now on, for /appointments/<token>/ and its cancel routes."""
+    from bianmin.appointments import services as appointment_services
+    from bianmin.appointments import slots
+
+    item = world.item_committed
+    item.bookable = True
+    item.save()
+    day, _left = slots.bookable_days(world.site_a, item)[0]
+    slot = next(s for s in slots.offered(world.site_a, item, day) if s.left)
+    return appointment_services.book(world.site_a, item, day, slot.start, name="矩阵测试", phone="13800009999").token
+
+
+def called_queue_ticket(world):
+    """A green-lane ticket of site A called at window 1 by clerk_a, for the queue's action routes."""
+    ticket = queue_services.issue(world.site_a, item=world.item_instant, priority="elderly")
+    called, _reason = queue_services.call(world.clerk_a, world.window_a.pk)
+    assert called.pk == ticket.pk, "another ticket was called first"
+    return called
+
+
 def extra_things(hw, rating, ticket, order_id: int) -> dict:
     """The path values for surveys, visits, flags, assessment batches, attachments and guide codes."""
     world = hw.base
@@ -76,6 +99,10 @@ def extra_things(hw, rating, ticket, order_id: int) -> dict:
     ticket_file = rect_services.attach(ticket.pk, world.clerk_a, photo("整改照片.png"))
     order_file = hotline_services.attach(order_id, hw.agent, photo("现场照片.png"))
     notice = one_time_notice(world)
-    return {"flag_id": flag.pk, "survey_id": survey.pk, "visit_id": visit.pk, "batch_id": batch.pk,
+    return {**visits_things(world), "flag_id": flag.pk, "survey_id": survey.pk, "visit_id": visit.pk, "batch_id": batch.pk,
             "ticket_attachment_id": ticket_file.pk, "attachment_id": order_file.pk,
-            "one_time_notice_id": notice.pk, "code": world.item_committed.code}
+            "one_time_notice_id": notice.pk, "code": world.item_committed.code,
+            # a kiosk ticket of site A, for the public ticket page /hall/ticket/<token>/
+            "queue_ticket_token": queue_services.issue(world.site_a, item=world.item_committed).token,
+            "queue_ticket_id": called_queue_ticket(world).pk,
+            "appointment_token": appointment_token(world)}

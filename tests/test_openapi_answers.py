@@ -30,7 +30,28 @@ def demo(db):
     clients = {name: _signed_in(users.get(username=name)) for name in PEOPLE}
     _add_a_survey_and_an_assessment(clients["demo-supervisor"])
     clients["a rating device"] = _a_device(clients["demo-manager"])
+    FIXED["token"] = _a_queue_ticket_token()  # GET /queue/tickets/{token}: no list gives a ticket's token
+    QUERY.update(_a_bookable_slot())  # GET /appointments/slots: the site, item and day of a demo booking
     return clients
+
+
+def _a_bookable_slot() -> dict:
+    from bianmin.appointments.models import Appointment
+
+    booking = Appointment.objects.select_related("item").order_by("date", "pk").first()
+    return {"site": str(booking.site_id), "item": booking.item.code, "date": booking.date.isoformat()}
+
+
+def _a_queue_ticket_token() -> str:
+    from bianmin.orgs.models import Window
+    from bianmin.queueing import services
+    from bianmin.queueing.models import QueueTicket
+
+    token = QueueTicket.objects.order_by("pk").values_list("token", flat=True).first()
+    if token:
+        return token
+    window = Window.objects.filter(items__isnull=False).order_by("pk").first()
+    return services.issue(window.site, item=window.items.order_by("pk").first()).token
 
 
 def _signed_in(user) -> Client:

@@ -5,7 +5,8 @@ old proxies honour it too): neither the browser's history nor a proxy between a 
 keeps a copy for the next person at that computer. That is
 
 - everything under the staff and personal addresses (PRIVATE_PREFIXES): the workbench, the admin, the sign-in
-  pages, the rater's /r/<token>/ and /follow-up pages, the rating device, the sign-in token answer;
+  pages, the rater's /r/<token>/ and /follow-up pages, the rating device, the sign-in token answer, appointment pages
+  and the hall's queue pages;
 - every answer to a request that carries credentials (a signed-in session, an API token) unless the view
   declared its own caching: staff API answers, unmask answers, any page that shows who is signed in;
 - every answer to a write (POST etc.): it speaks about what was just submitted.
@@ -27,6 +28,10 @@ PRIVATE_PREFIXES = (
     "/followup/",
     "/device/",
     "/api/v1/auth/",
+    # A booking's page names the person and their code; the hall's kiosk, ticket and display pages are live
+    # positions in a queue, stale the moment they are kept.
+    "/appointments/",
+    "/hall/",
 )
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 

@@ -78,7 +78,7 @@ def _windows(item: Item, site=None) -> list[dict]:
     windows = item.windows.select_related("site").order_by("site__name", "number")
     if site is not None and windows.filter(site=site).exists():
         windows = windows.filter(site=site)
-    return [{"site": w.site.name, "number": w.number, "name": w.name, "address": w.site.address,
+    return [{"site": w.site.name, "site_id": w.site_id, "number": w.number, "name": w.name, "address": w.site.address,
              "hours": w.site.opening_hours} for w in windows]
 
 
