@@ -90,6 +90,21 @@ def called_queue_ticket(world):
     return called
 
 
+def leave_and_outing(world) -> tuple[int, int]:
+    """clerk_a's leave request (awaiting the manager) and an outing not yet back, for the hall's action routes."""
+    from datetime import timedelta
+
+    from bianmin.hall import services as hall_services
+
+    now = timeutil.now()
+    leave = hall_services.request_leave(world.clerk_a, {
+        "kind": "personal", "starts_at": now + timedelta(days=3), "ends_at": now + timedelta(days=3, hours=8),
+        "reason": "家中有事"})
+    outing = hall_services.register_outing(world.clerk_a, {
+        "destination": "县档案馆", "purpose": "调取档案", "back_by": now + timedelta(hours=2)})
+    return leave.pk, outing.pk
+
+
 def extra_things(hw, rating, ticket, order_id: int) -> dict:
     """The path values for surveys, visits, flags, assessment batches, attachments and guide codes."""
     world = hw.base
@@ -105,4 +120,5 @@ def extra_things(hw, rating, ticket, order_id: int) -> dict:
             # a kiosk ticket of site A, for the public ticket page /hall/ticket/<token>/
             "queue_ticket_token": queue_services.issue(world.site_a, item=world.item_committed).token,
             "queue_ticket_id": called_queue_ticket(world).pk,
-            "appointment_token": appointment_token(world)}
+            "appointment_token": appointment_token(world),
+            **dict(zip(("leave_id", "outing_id"), leave_and_outing(world)))}

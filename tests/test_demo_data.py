@@ -83,7 +83,7 @@ def test_county_townships_villages_departments_and_sites(demo):
     assert not Unit.objects.filter(kind=Unit.Kind.DEPARTMENT).exclude(parent=county).exists()
 
     centre = Site.objects.get(kind=Site.Kind.CENTER)
-    assert centre.opening_hours == "周一至周五 9:00-12:00, 13:30-17:30；周六 9:00-12:00 预约服务"
+    assert centre.opening_hours == "周一至周五 8:30-11:30, 14:30-17:30（午间 01、02 号窗口不间断服务）；节假日轮值 9:00-12:00"
     assert centre.hall_area and centre.phone and centre.complaint_phone and centre.address
     for township in Unit.objects.filter(level=Unit.Level.TOWNSHIP):
         site = Site.objects.get(unit=township, kind=Site.Kind.TOWNSHIP)

@@ -111,9 +111,9 @@ MATRIX: dict[str, str] = {
     "PAGE /workbench/hall/": "LFAAAAFFFFA",
     "PAGE /workbench/hall/sign/": "LFVVVVFFFFF",
     "PAGE /workbench/hall/outings/": "LFVVVVFFFFF",
-    "PAGE /workbench/hall/outings/<int:outing_id>/return/": "LFNNNNFFFFF",
+    "PAGE /workbench/hall/outings/<int:outing_id>/return/": "LFANNNFFFFF",
     "PAGE /workbench/hall/leave/": "LFAAAAFFFFA",
-    "PAGE /workbench/hall/leave/<int:leave_id>/<str:action>/": "LNNNNNNNNNN",
+    "PAGE /workbench/hall/leave/<int:leave_id>/<str:action>/": "LNFFANFNFNA",
     "PAGE /workbench/hall/board/": "LFFFAAFFFFA",
     "PAGE /workbench/hall/hours/": "LFFFAAFFFFA",
     "PAGE /workbench/hall/attendance/": "LFAAAAFFFFA",
@@ -303,9 +303,15 @@ def test_every_route_has_an_entry():
 
 # ---------------------------------------------------------------- the objects and the requests
 
+# The hall's answers depend on the hour (online tickets are refused once the hall has closed for the day): the
+# matrix is read on a working morning, whenever the suite runs.
+HALL_OPEN = dt.datetime(2026, 12, 3, 10, 0)  # a Thursday, a working day
+
+
 @pytest.fixture
-def things(hw, api_for):
+def things(hw, api_for, set_now):
     """Real objects for the detail routes, and the values of every path parameter."""
+    set_now(HALL_OPEN)
     from bianmin.cases.models import Notice
     from bianmin.hotline.models import Phrase
     from bianmin.ratings import comments
@@ -348,7 +354,7 @@ def things(hw, api_for):
     }
 
 
-ACTIONS = {"/workbench/visits/": "cancel", "/workbench/batches/": "receive", "/workbench/cases/": "accept", "/workbench/hotline/": "accept", "/workbench/tickets/": "verify", "/workbench/queue/": "recall"}
+ACTIONS = {"/workbench/hall/leave/": "approve", "/workbench/visits/": "cancel", "/workbench/batches/": "receive", "/workbench/cases/": "accept", "/workbench/hotline/": "accept", "/workbench/tickets/": "verify", "/workbench/queue/": "recall"}
 # A parameter whose object depends on the route: the tickets' file route takes a ticket's attachment, the hotline
 # ones a work order's (two tables, two ids); the portal's notice page shows a one-time notice, the workbench's a case's.
 PER_ROUTE = {"/workbench/tickets/files/": {"attachment_id": "ticket_attachment_id"},

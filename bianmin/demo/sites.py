@@ -10,7 +10,7 @@ COUNTY_CENTRE = {
     "name": "澄溪县政务服务中心",
     "address": "澄溪县溪东街道滨江大道188号",
     "hall_area": 3200,
-    "opening_hours": "周一至周五 9:00-12:00, 13:30-17:30；周六 9:00-12:00 预约服务",
+    "opening_hours": "周一至周五 8:30-11:30, 14:30-17:30（午间 01、02 号窗口不间断服务）；节假日轮值 9:00-12:00",
     "phone": "0123-6612345",
     "complaint_phone": "0123-6612300",
 }
@@ -32,8 +32,8 @@ def coordinates(township: int, station: int) -> dict:
     return {"latitude": round(lat, 5), "longitude": round(lng, 5)}
 
 
-TOWNSHIP_HOURS = "周一至周五 9:00-12:00, 14:00-17:30；逢场日全体工作人员到岗"
-STATION_HOURS = "周一至周五 9:00-12:00, 14:30-17:30（代办员值守）"
+TOWNSHIP_HOURS = "周一至周五 8:30-11:30, 14:30-17:30；逢场日全体工作人员到岗"
+STATION_HOURS = "周一至周五 8:30-11:30, 14:30-17:30（代办员值守）"
 
 # County centre windows: number, name, kind, departments, sign text, item selectors, staffing.
 # Staffing: "own" = an A and a B post of the window's own department; "rotate" = the comprehensive

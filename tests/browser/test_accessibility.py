@@ -215,7 +215,13 @@ STAFF_PAGES = ("/workbench/", "/workbench/cases/new/", "/workbench/cases/{case}/
                "/workbench/site/", "/workbench/ratings/", "/workbench/ratings/{rating}/", "/workbench/ratings/devices/",
                "/workbench/tickets/", "/workbench/tickets/{ticket}/", "/workbench/tickets/appeals/",
                "/workbench/notifications/", "/workbench/comments/", "/workbench/comments/new/", "/workbench/stats/",
-               "/workbench/stats/league/", "/workbench/reports/", "/workbench/hotline/")
+               "/workbench/stats/league/", "/workbench/reports/", "/workbench/hotline/",
+               # hall operations (issue 16)
+               "/workbench/hall/", "/workbench/hall/board/", "/workbench/hall/hours/", "/workbench/hall/attendance/",
+               "/workbench/hall/attendance/import/", "/workbench/appointments/", "/workbench/appointments/new/",
+               "/workbench/appointments/rules/", "/workbench/queue/", "/workbench/registers/",
+               "/workbench/registers/phone/", "/workbench/registers/visits/", "/workbench/visits/new/",
+               "/workbench/batches/")
 
 
 def test_staff_pages_have_no_serious_or_critical_axe_findings(live_server, page):
