@@ -349,7 +349,9 @@ def things(hw, api_for, set_now):
         "code": world.item_committed.code, "token": token, "day": "2026-12-02", "year": "2026",
         "followup_token": followups.token_for(ticket), "category_code": order["category"],
         "request_id": order["number"],
-        "into": other_order["id"], "to": other_order["id"], "window_id": world.window_a.pk, "site_id": world.site_a.pk, "item_id": world.item_committed.pk,
+        "into": other_order["id"], "to": other_order["id"], "window_id": world.window_a.pk, "site_id": world.site_a.pk,
+        # body fields naming a site (queue tickets): a real one, not id 1 (PostgreSQL does not reuse rolled-back ids)
+        "site": world.site_a.pk, "item_id": world.item_committed.pk,
         **extra,
     }
 
