@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bianmin.core import sms, timeutil
+from bianmin.core import inputs, sms, timeutil
 from bianmin.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from bianmin.hall.hours import settings_for
 from bianmin.orgs.roles import Action
@@ -32,19 +32,13 @@ Status = Appointment.Status
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read out at a counter or typed at a kiosk
 CODE_LENGTH = 6
 MOVE_SEARCH_DAYS = 30  # how far ahead an emergency move looks for a free slot
-_MOBILE = re.compile(r"1[3-9]\d{9}")
 
 
 # ---------------------------------------------------------------- input
 
 def clean_phone(value, *, field: str = "phone") -> str:
-    """A mainland mobile number (the confirmation and the reminder go there by SMS)."""
-    if not isinstance(value, str):
-        raise InvalidInput("请填写手机号码。", "Enter a mobile number.", field=field)
-    phone = value.strip().replace(" ", "").replace("-", "").removeprefix("+86")
-    if not _MOBILE.fullmatch(phone):
-        raise InvalidInput("手机号码格式有误，请填写 11 位手机号。", "Enter an 11-digit mobile number.", field=field)
-    return phone
+    """A mainland mobile number (the confirmation and the reminder go there by SMS): required."""
+    return inputs.mobile_number(value, field=field, required=True)
 
 
 def clean_name(value, *, field: str = "name") -> str:

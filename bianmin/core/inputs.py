@@ -99,6 +99,23 @@ INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 MAX_PAGE = 2**31 - 1
 
 
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
+def mobile_number(value, *, field: str = "phone", required: bool = False) -> str:
+    """A mainland mobile number, as typed (spaces, dashes and +86 dropped), for the text messages sent to it
+    (appointment confirmations, queue reminders); "" when none was given and none is required."""
+    raw = value if isinstance(value, str) else ("" if value is None else None)
+    if raw is None:
+        raise InvalidInput("请输入 11 位手机号码。", "Enter an 11-digit mobile number.", field=field)
+    phone = re.sub(r"[\s-]", "", raw).removeprefix("+86")
+    if not phone and not required:
+        return ""
+    if not _MOBILE.fullmatch(phone):
+        raise InvalidInput("请输入 11 位手机号码。", "Enter an 11-digit mobile number.", field=field)
+    return phone
+
+
 def leaves(data, path: str = "") -> Iterator[tuple[str, object]]:
     """(field path, value) for every scalar in a JSON-like value or a validated schema, and for every dict key
     (a key is text too). Paths read like the input: `caller.name`, `materials.0`. Iterative, so a deeply nested

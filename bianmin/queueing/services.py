@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from bianmin.core import sms, timeutil
+from bianmin.core import inputs, sms, timeutil
 from bianmin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bianmin.core.inputs import text as _text
 from bianmin.orgs import scoping
@@ -91,12 +91,7 @@ def _item(site, item):
 
 
 def _phone(phone) -> str:
-    phone = (phone or "").strip() if isinstance(phone, str) else phone
-    if not phone:
-        return ""
-    if not isinstance(phone, str) or not (phone.isdigit() and len(phone) == 11 and phone.startswith("1")):
-        raise InvalidInput("请填写正确的11位手机号码。", "Enter a valid 11-digit mobile number.", field="phone")
-    return phone
+    return inputs.mobile_number(phone)
 
 
 def _id_number(id_number) -> str:

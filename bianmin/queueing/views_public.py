@@ -29,7 +29,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from bianmin.core import throttle, timeutil
+from bianmin.core import inputs, throttle, timeutil
 from bianmin.core.errors import DomainError, InvalidInput
 from bianmin.core.middleware import error_response
 from bianmin.orgs.models import Site
@@ -46,7 +46,6 @@ FEED_LIMIT = 10  # the last calls listed on the display for the hard of hearing
 NEXT_LIMIT = 8  # the next numbers shown as waiting
 THROTTLE_TAKE = "queue-take"  # tickets issued per address and minute (kiosk and phone alike)
 THROTTLE_BAD_TOKEN = "queue-bad-token"  # guesses at ticket tokens per address and minute
-MOBILE = re.compile(r"1[3-9]\d{9}")
 CODE = re.compile(r"[A-Za-z0-9]{4,8}")
 # What the display says for a call; the hall speaks Chinese whatever the screen's language (issue 16 §4).
 SAY = "请 {number} 号到 {window} 号窗口办理"
@@ -74,10 +73,7 @@ def _priority(raw: str | None) -> str:
 
 
 def _phone(raw: str | None, *, field: str = "phone") -> str:
-    value = re.sub(r"[\s-]", "", raw or "")
-    if value and not MOBILE.fullmatch(value):
-        raise InvalidInput("请输入 11 位手机号码。", "Enter an 11-digit mobile number.", field=field)
-    return value
+    return inputs.mobile_number(raw, field=field)
 
 
 def _item(group: KioskGroup, raw: str | None):
