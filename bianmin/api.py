@@ -137,6 +137,9 @@ def _register_routers() -> None:
     api.add_router("", hotspots_router)
     api.add_router("", "bianmin.appointments.api.router")
     api.add_router("", "bianmin.queueing.api.router")
+    api.add_router("", "bianmin.staffops.api.router")
+    api.add_router("", "bianmin.staffops.api_awards.router")
+    api.add_router("", "bianmin.staffops.api_checklist.router")
     api.add_router("/cases", cases_router)
 
 

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "bianmin.appointments",
     "bianmin.queueing",
     "bianmin.visits",
+    "bianmin.staffops",
     "bianmin.demo",
 ]
 

@@ -20,6 +20,8 @@ urlpatterns = [
     path("workbench/catalog/", include("bianmin.catalog.urls")),
     path("workbench/hall/", include("bianmin.hall.urls")),
     path("public/", include("bianmin.disclosure.urls")),
+    # scores/, warnings/, rules/, awards/, inspections/, checklist/, quality-records/ (bianmin.staffops)
+    path("workbench/", include("bianmin.staffops.urls")),
     # registers/, visits/, batches/ (bianmin.visits): no overlap with the case pages below.
     path("workbench/", include("bianmin.visits.urls")),
     path("workbench/appointments/", include("bianmin.appointments.urls_staff")),

@@ -25,6 +25,10 @@ def workbench_context(request) -> dict:
         "can_survey": can(user, Action.SURVEY),
         "can_view_tickets": can(user, Action.VIEW_TICKETS),
         "can_view_stats": can(user, Action.VIEW_STATS),
+        # Staff assessment: everybody with a staff record sees their own score; these see other people's.
+        "can_view_assessment": can(user, Action.VIEW_ASSESSMENT),
+        "can_assess": can(user, Action.ASSESS),
+        "has_staff_record": lambda: _has_staff_record(user),
         "can_view_workorders": can(user, Action.VIEW_WORKORDERS) or can(user, Action.TAKE_CALL),
         # Callables, so the queries run only where a template asks: a clerk has no ticket role but
         # answers for the bad reviews of their own cases (谁办理、谁负责).

@@ -44,6 +44,10 @@ class Action(models.TextChoices):
     EDIT_PHRASES = "edit_phrases"  # the hotline's standard phrase library
     # Analytics (SPEC §9): dashboards, league tables, hot spots and reports of the units in scope.
     VIEW_STATS = "view_stats"
+    # Staff assessment (SPEC §8, bianmin.staffops). A person always sees their own score and warnings (the models'
+    # person scope); these grants reach other people's.
+    VIEW_ASSESSMENT = "view_assessment"  # scores, deductions, warnings, awards, inspections, records, checklists
+    ASSESS = "assess"  # manual deductions and warnings, reversals, inspections, records, checklist, the schedule
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -57,7 +61,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
                              Action.APPROVE_EXTENSION, Action.UNMASK, Action.VIEW_RATINGS, Action.ENTER_RATING,
                              Action.MANAGE_DEVICES, Action.ENTER_COMMENT, Action.VIEW_TICKETS,
                              Action.HANDLE_TICKET, Action.FILE_APPEAL, Action.VIEW_WORKORDERS,
-                             Action.EDIT_PHRASES, Action.VIEW_STATS}),
+                             Action.EDIT_PHRASES, Action.VIEW_STATS, Action.VIEW_ASSESSMENT, Action.ASSESS}),
     # Hotline grants. The agent is also the dispatcher (派单员): in a county 12345 centre the same seats take the
     # call, route it and call back, and the issue gives extension decisions to the dispatcher, who answers
     # to the caller for the promised time. Handlers act only on orders of their department subtree
@@ -69,7 +73,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.SUPERVISOR: frozenset({Action.VIEW_CASE, Action.VIEW_SITE, Action.APPROVE_EXTENSION, Action.UNMASK,
                                 Action.VIEW_RATINGS, Action.REVIEW_FLAGS, Action.ENTER_COMMENT, Action.SURVEY, Action.VIEW_TICKETS,
                                 Action.APPROVE_EXCLUSION, Action.DECIDE_APPEAL, Action.VIEW_WORKORDERS,
-                                Action.VIEW_STATS}),
+                                Action.VIEW_STATS, Action.VIEW_ASSESSMENT, Action.ASSESS}),
     Role.ADMIN: frozenset(set(Action.values)),
 }
 
