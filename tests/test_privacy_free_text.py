@@ -86,7 +86,7 @@ SHOWN = re.compile(r"\{\{\s*((?:[a-zA-Z_][\w]*\.)*" + FREE_TEXT + r")\s*(\|[^}]*
 # The reports list's reason a period has no report and the unit page's note on differing counts are the product's
 # own sentences.
 # preview.reason: the queue ordering engine's own explanation (queueing.ordering), never typed by anyone.
-NOT_FREE_TEXT = ("form.", "posted.", "paper_form.", "p.text", "order.text", "m.reason", "n.text", "preview.reason")
+NOT_FREE_TEXT = ("form.", "delay_form.", "posted.", "paper_form.", "p.text", "order.text", "m.reason", "n.text", "preview.reason")
 
 
 def test_every_template_shows_free_text_through_the_pii_filter():

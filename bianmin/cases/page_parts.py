@@ -15,6 +15,8 @@ from bianmin.core.providers import Provider
 rating_panel: Provider[Callable[[Any, Any], dict | None]] = Provider("case rating_panel")
 # case → the rating QR code printed on a 受理通知书 (bianmin.ratings)
 receipt_qr: Provider[Callable[[Any], dict | None]] = Provider("case receipt_qr")
+# (user, case) → the 超时说明 panel for workbench/case.html, or None when the case kept its limit (bianmin.staffops)
+delay_panel: Provider[Callable[[Any, Any], dict | None]] = Provider("case delay_panel")
 
 
 def part(provider: Provider, *args) -> Any:

@@ -143,6 +143,7 @@ def _case_context(request, case: Case, **extra) -> dict:
         "deliveries": Delivery.choices,
         "today": timeutil.today(),
         "rating_panel": page_parts.part(page_parts.rating_panel, request.user, case),
+        "delay_panel": page_parts.part(page_parts.delay_panel, request.user, case),
         "completion_receipt": case_notices.has_completion_receipt(case),
         **extra,
     }

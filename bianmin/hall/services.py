@@ -21,7 +21,7 @@ from bianmin.orgs.models import Site, Staff, Window, WindowPost
 from bianmin.orgs.roles import Action, Role
 from bianmin.orgs.scoping import SITES, may, own_site, people, sites_for
 
-from . import hours, presence, states
+from . import hours, presence, signals, states
 from .models import DutyDay, HallSettings, LeaveEvent, LeaveRequest, OpeningSession, Outing, Presence, WindowAlert
 
 HALL_LINK = "/workbench/hall/"
@@ -265,6 +265,7 @@ def decide_leave(user, leave_id, action: str, note: str = "") -> LeaveRequest:
     if target is None:
         raise Conflict("该请假申请当前状态不能执行此操作。", "The leave request's status does not allow this.")
     now = timeutil.now()
+    previous = leave.status
     with transaction.atomic():
         if LeaveRequest.objects.filter(pk=leave.pk, status=leave.status).update(status=target) != 1:
             raise Conflict("该请假申请已被他人处理。", "Someone else has just changed this leave request.")
@@ -277,7 +278,14 @@ def decide_leave(user, leave_id, action: str, note: str = "") -> LeaveRequest:
                    HALL_LINK + "leave/")
         if target == states.APPROVED:
             _call_cover_for_leave(leave)
+    if states.APPROVED in (previous, target):  # approved leave excuses lateness and absence: re-derive them
+        signals.attendance_changed.send(sender=LeaveRequest, pairs=_leave_days(leave))
     return leave
+
+
+def _leave_days(leave: LeaveRequest) -> set[tuple[int, dt.date]]:
+    first, last = timezone.localtime(leave.starts_at).date(), timezone.localtime(leave.ends_at).date()
+    return {(leave.staff_id, first + dt.timedelta(days=n)) for n in range((last - first).days + 1)}
 
 
 def _call_cover_for_leave(leave: LeaveRequest) -> None:
@@ -481,6 +489,8 @@ def import_punches(user, rows: list[tuple[int, object, object]]) -> dict:
             touched.add((staff.pk, timezone.localtime(moment).date()))
         for staff_id, day in touched:
             _settle_import_kinds(staff_id, day)
+    if touched:  # staff assessment re-derives late, early and absent days of those months
+        signals.attendance_changed.send(sender=Presence, pairs=touched)
     return {"imported": imported, "rejected": rejected}
 
 

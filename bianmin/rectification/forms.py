@@ -45,4 +45,7 @@ def action_data(action: str, post: QueryDict) -> dict:
     if action == Action.VERIFY and "reached" in data:
         value = str(data["reached"]).lower()
         data["reached"] = True if value in _TRUE else False if value in _FALSE else data["reached"]
+    if action == Action.RESOLVE and "conduct" in data:  # a checkbox: absent when unticked
+        value = str(data["conduct"]).lower()
+        data["conduct"] = True if value in _TRUE else False if value in _FALSE else data["conduct"]
     return data

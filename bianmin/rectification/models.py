@@ -95,6 +95,9 @@ class Ticket(models.Model):
                               db_index=True)
     outcome = models.CharField(_("处理方式"), max_length=16, choices=OUTCOME_CHOICES, blank=True)
     outcome_note = models.TextField(_("处理说明"), blank=True)
+    # Set on the resolve step: the verified complaint was about conduct (S003 失职追究: 作风生硬、态度粗暴，被投诉查实),
+    # which raises an efficiency warning besides the deduction (staffops.efficiency).
+    conduct = models.BooleanField(_("属作风生硬、态度粗暴或刁难推诿"), default=False)
     ledger_deadline = models.DateField(_("整改期限"), null=True, blank=True)
     # 建立台账、限期整改: once the rater has had the first answer (what will be done, by when) within the rectify
     # limit, this clock runs to the ledger deadline and is the one that warns and escalates (SPEC §6).

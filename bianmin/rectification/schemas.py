@@ -180,6 +180,8 @@ class TicketResolveIn(Schema):
     outcome: OutcomeCode
     note: str = _NOTE_REQUIRED
     deadline: dt.date | None = Field(None, description="Required with outcome `ledger`; not in the past")
+    conduct: bool = Field(False, description="The complaint verified as true is about conduct (作风生硬、态度粗暴或"
+                                             "刁难推诿): the responsible person also gets an efficiency warning")
 
 
 class TicketProgressIn(Schema):

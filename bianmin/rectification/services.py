@@ -256,17 +256,21 @@ def _resolve(ticket: Ticket, actor, data: dict) -> Ticket:
     if outcome == Outcome.MALICIOUS and ticket.source != Source.RATING:
         raise InvalidInput("只有评价可认定为误评或恶意差评。", "Only a rating can be found mistaken or malicious.",
                            field="outcome")
+    conduct = data.get("conduct", False)
+    if not isinstance(conduct, bool):
+        raise InvalidInput("“作风问题”应为是或否。", "conduct must be true or false.", field="conduct")
     before = ticket.status
     now = timeutil.now()
     ticket.status, ticket.outcome, ticket.outcome_note, ticket.ledger_deadline = target, outcome, note, deadline
-    fields = ["status", "outcome", "outcome_note", "ledger_deadline", "ledger_clock"]
+    ticket.conduct = conduct
+    fields = ["status", "outcome", "outcome_note", "ledger_deadline", "ledger_clock", "conduct"]
     ticket.ledger_clock = _first_answer_with_ledger(ticket, deadline, now) if deadline else None
     if target == Status.RESOLVED:
         ticket.resolved_at = now
         fields.append("resolved_at")
     ticket.save(update_fields=fields)
     _record(ticket, Action.RESOLVE, actor, before, note,
-            {"outcome": outcome.value, "deadline": deadline.isoformat() if deadline else None})
+            {"outcome": outcome.value, "deadline": deadline.isoformat() if deadline else None, "conduct": conduct})
     if deadline:
         transaction.on_commit(lambda: rater_view.text_the_plan(ticket))
     if outcome == Outcome.MALICIOUS:
