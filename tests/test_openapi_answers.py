@@ -30,6 +30,7 @@ def demo(db):
     clients = {name: _signed_in(users.get(username=name)) for name in PEOPLE}
     _add_a_survey_and_an_assessment(clients["demo-supervisor"])
     clients["a rating device"] = _a_device(clients["demo-manager"])
+    FIXED["window_id"] = _a_window_of_the_manager()  # GET /windows/{id}/score: /windows is no list
     FIXED["token"] = _a_queue_ticket_token()  # GET /queue/tickets/{token}: no list gives a ticket's token
     QUERY.update(_a_bookable_slot())  # GET /appointments/slots: the site, item and day of a demo booking
     return clients
@@ -52,6 +53,13 @@ def _a_queue_ticket_token() -> str:
         return token
     window = Window.objects.filter(items__isnull=False).order_by("pk").first()
     return services.issue(window.site, item=window.items.order_by("pk").first()).token
+
+
+def _a_window_of_the_manager() -> int:
+    from bianmin.orgs.models import Membership
+
+    site = Membership.objects.filter(user__username="demo-manager", site__isnull=False).first().site
+    return site.windows.order_by("pk").first().pk
 
 
 def _signed_in(user) -> Client:

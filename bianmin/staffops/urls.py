@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("bianmin.staffops.urls_awards")),
     path("", include("bianmin.staffops.urls_inspections")),
     path("", include("bianmin.staffops.urls_records")),
+    path("", include("bianmin.staffops.urls_engine")),  # the case's 超时说明 (delay explanation)
 ]
