@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bianmin.core import timeutil
+from bianmin.core import award_parts, timeutil
 from bianmin.core.errors import NotFound
 from bianmin.core.rates import Rate
 from bianmin.orgs.models import Site, Unit
@@ -138,6 +138,8 @@ def unit_report(unit_id: int, today: dt.date | None = None) -> dict:
         "children": _listed(kids, units.ref, overview.for_units(listed, [u.pk for u in kids]), listed),
         "sites": _listed(sites, units.site_ref, overview.for_sites(listed, [s.pk for s in sites]), listed),
         "guides": guides.of_unit(unit),
+        # The 流动红旗 held now in the unit's subtree (staffops, through core.award_parts): window names only.
+        "red_flags": award_parts.part(award_parts.red_flags_of_unit, unit, today) or [],
     }
 
 

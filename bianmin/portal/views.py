@@ -18,7 +18,7 @@ from bianmin.cases.models import Notice
 from bianmin.cases.notices import notice_number
 from bianmin.catalog import searchlog, selectors
 from bianmin.catalog.models import GuideVersion, Item
-from bianmin.core import inputs, timeutil
+from bianmin.core import award_parts, inputs, timeutil
 from bianmin.orgs.roles import Action
 from bianmin.orgs.scoping import can, own_site, sites_for
 
@@ -31,7 +31,10 @@ def home(request):
     departments = [(unit, list(group)) for unit, group in groupby(entries, key=lambda e: e.item.accepting_unit)]
     frequent = [e for e in entries if e.guide.get("flags", {}).get("high_frequency")]
     frequent.sort(key=lambda e: e.item.search_pinyin)
-    return render(request, "portal/home.html", {"frequent": frequent, "departments": departments})
+    # The 流动红旗 the sites hold this month (staffops, through core.award_parts; none when it is not installed).
+    red_flags = award_parts.part(award_parts.red_flags_of_unit, None) or []
+    return render(request, "portal/home.html", {"frequent": frequent, "departments": departments,
+                                                "red_flags": red_flags})
 
 
 def search(request):

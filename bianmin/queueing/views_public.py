@@ -29,7 +29,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from bianmin.core import inputs, throttle, timeutil
+from bianmin.core import award_parts, inputs, throttle, timeutil
 from bianmin.core.errors import DomainError, InvalidInput
 from bianmin.core.middleware import error_response
 from bianmin.orgs.models import Site
@@ -306,7 +306,7 @@ def display(request, site_id: int):
     return render(request, "queueing/display.html", {
         "site": site, "feed": _feed(site, 0), "windows": _windows(site, groups), "groups": groups,
         "feed_url": reverse("queue_public:display_feed", args=[site.pk]), "poll_seconds": DISPLAY_POLL_SECONDS,
-        "say": SAY,
+        "say": SAY, "red_flag": award_parts.part(award_parts.red_flag_of_site, site),  # the 流动红旗 it holds now
     })
 
 

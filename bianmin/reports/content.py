@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bianmin.core import award_parts
 from bianmin.orgs.models import Unit
 from bianmin.rectification import export as ledger
 from bianmin.rectification.figures import in_period
@@ -49,6 +50,9 @@ class Content:
     ledger_headers: list[str]
     ledger_rows: list[list] = field(default_factory=list)
     ledger_total: int = 0  # tickets in the period; more than len(ledger_rows) when the export cap cut it
+    # Staff assessment (issue 17 §7, from staffops through core.award_parts): the league by points of a month's
+    # report, the efficiency warnings and the awards, each {"title", "note", "headers", "widths", "rows", "empty"}.
+    sections: list[dict] = field(default_factory=list)
 
     @property
     def period_text(self) -> str:
@@ -88,6 +92,7 @@ def build(unit: Unit, kind: str, year: int, number: int, date_from: dt.date, dat
         ledger_headers=ledger.headers(),
         ledger_rows=[ledger.row(t, now) for t in ledger.ledger_queryset(tickets)],
         ledger_total=tickets.count(),
+        sections=award_parts.part(award_parts.report_sections, unit, kind, date_from, date_to) or [],
     )
 
 

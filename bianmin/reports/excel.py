@@ -1,6 +1,7 @@
-"""A report as an Excel workbook: one sheet of figures with their definitions, one per league table, one for
-the ledger. Every sheet starts with the same three lines (title, period, generated time) and a blank line,
-so its column titles are always on row HEADER_ROW.
+"""A report as an Excel workbook: one sheet of figures with their definitions, one per league table, one per staff
+assessment section (scores, warnings, awards: staffops.report_parts), one for the ledger. Every sheet starts with
+the same three lines (title, period, generated time) and a blank line, so its column titles are always on row
+HEADER_ROW.
 
 Counts are numbers and rates are fractions formatted as percentages, so the sheet can be summed and charted;
 a rate with nothing to count is "—", as on the pages. Write-only mode: a ledger may have 20,000 rows.
@@ -81,6 +82,18 @@ def _league(wb: Workbook, content: Content, league) -> None:
         ws.append([_("本期无评价。")])
 
 
+def _section(wb: Workbook, content: Content, section: dict) -> None:
+    """A sheet of the staff assessment (scores, warnings, awards): plain rows as staffops gave them."""
+    ws = _sheet(wb, section["title"], content, section["headers"], section["widths"])
+    # The note (which assessment month) goes below the table: the column titles stay on HEADER_ROW.
+    for row in section["rows"]:
+        ws.append(row)
+    if not section["rows"]:
+        ws.append([section["empty"]])
+    ws.append([])
+    ws.append([section.get("note", "")])
+
+
 def _ledger(wb: Workbook, content: Content) -> None:
     ws = _sheet(wb, _("整改台账"), content, content.ledger_headers, ledger_widths(content.ledger_headers))
     for row in content.ledger_rows:
@@ -97,6 +110,8 @@ def workbook_bytes(content: Content) -> bytes:
     _figures(wb, content)
     for league in content.leagues:
         _league(wb, content, league)
+    for section in content.sections:
+        _section(wb, content, section)
     _ledger(wb, content)
     out = io.BytesIO()
     wb.save(out)

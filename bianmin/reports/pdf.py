@@ -147,8 +147,24 @@ def _leagues(content: Content, width: float) -> list:
     return parts
 
 
+def _sections(content: Content, width: float) -> list:
+    """The staff assessment's tables (scores, warnings, awards), numbered after the league tables."""
+    parts = []
+    for i, section in enumerate(content.sections, len(content.leagues) + 1):
+        parts.append(_heading(i, section["title"]))
+        if section.get("note"):
+            parts.append(_p(section["note"], BODY))
+        if not section["rows"]:
+            parts.append(_p(section["empty"], BODY))
+            continue
+        weights = section["widths"]
+        parts.append(_table(section["headers"], section["rows"], [width * w / sum(weights) for w in weights]))
+    return parts
+
+
 def _ledger(content: Content, width: float) -> list:
-    parts = [NextPageTemplate("landscape"), PageBreak(), _heading(len(content.leagues) + 1, _("差评整改台账"))]
+    number = len(content.leagues) + len(content.sections) + 1
+    parts = [NextPageTemplate("landscape"), PageBreak(), _heading(number, _("差评整改台账"))]
     if not content.ledger_rows:
         return parts + [_p(_("本期无差评整改工单。"), BODY)]
     shown = content.ledger_rows[:PDF_LEDGER_ROWS]
@@ -184,6 +200,6 @@ def pdf_bytes(content: Content, *, compress: bool = True) -> bytes:
                      onPage=_footer, pagesize=landscape_size),
     ])
     story = [*_head(content), *_figures(content, portrait_width), *_leagues(content, portrait_width),
-             *_ledger(content, landscape_size[0] - 2 * MARGIN)]
+             *_sections(content, portrait_width), *_ledger(content, landscape_size[0] - 2 * MARGIN)]
     doc.build(story)
     return out.getvalue()

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+"""The awards page (staffops:awards, /workbench/awards/): GET shows, POST decides a past month not yet awarded."""
+from django.urls import path
 
-urlpatterns: list = []
+from . import views_awards
+
+urlpatterns = [
+    path("awards/", views_awards.awards_page, name="awards"),
+]

@@ -16,10 +16,12 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from bianmin.core import timeutil
+from bianmin.core import award_parts, timeutil
 from bianmin.core.errors import NotFound, PermissionDenied
 from bianmin.core.filter_forms import PeriodFilterForm
 from bianmin.orgs.models import Unit
+from bianmin.orgs.roles import Action
+from bianmin.orgs.scoping import can
 from bianmin.ratings.models import Level
 
 from . import breakdown, metrics, periods, queue_metrics, ranking, scope
@@ -136,7 +138,17 @@ def dashboard(request):
         "figures": all_rows, "leagues": leagues, "children": below, "chart_data": chart_data,
         "has_ratings": summary.ratings > 0, "ranking_definition": ranking.DEFINITION,
         "target_query": target_query(target), "league_rows": LEAGUE_ROWS,
+        "points": points_league(request.user, target, date_to),
     })
+
+
+def points_league(user, target: metrics.Target, date_to: dt.date) -> dict | None:
+    """The league by points of the month of `date_to` (issue 17 §7, staffops through core.award_parts), beside the
+    rating league; for the people who may see assessments."""
+    if not can(user, Action.VIEW_ASSESSMENT):
+        return None
+    return award_parts.part(award_parts.points_league, date_to.replace(day=1), site=target.site,
+                            unit=None if target.site else target.unit, limit=LEAGUE_ROWS)
 
 
 def queue_section(target: metrics.Target, date_from: dt.date, date_to: dt.date) -> dict:
