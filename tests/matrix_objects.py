@@ -105,6 +105,46 @@ def leave_and_outing(world) -> tuple[int, int]:
     return leave.pk, outing.pk
 
 
+def quality_record(world) -> tuple[int, int]:
+    """A quality-service record of site A (staffops.records, by its manager) with one attachment."""
+    from bianmin.staffops import records
+
+    record = records.create_record(world.manager_a, world.site_a, {
+        "kind": "customer_visit", "date": "2026-11-10", "title": "走访辖区企业"}, [photo("走访照片.png")])
+    return record.pk, record.attachments.get().pk
+
+
+def inspection_things(world) -> dict:
+    """An inspection of site A with a finding and a photo, and an answered checklist item with a photo (staffops
+    inspections and site checklist, by site A's manager): real images, since those pages check the content."""
+    import io
+
+    from PIL import Image
+
+    from bianmin.staffops import inspections, rules, sitecheck
+
+    def png(name):
+        buffer = io.BytesIO()
+        Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
+        return SimpleUploadedFile(name, buffer.getvalue(), "image/png")
+
+    found = inspections.record_inspection(
+        world.manager_a, world.site_a, "open", None, {"badge_worn": (False, "")},
+        [{"rule_code": rules.PROHIBITED, "staff_id": world.clerk_a.staff.pk, "note": "未佩证"}], "", [png("检查.png")])
+    answer = sitecheck.answer(world.manager_a, world.site_a, "counter", True, "", png("柜台.png"))
+    return {"inspection_id": found.pk, "finding_id": found.findings.get().pk, "photo_id": found.photos.get().pk,
+            "answer_id": answer.pk}
+
+
+def assessment_things(world) -> dict:
+    """clerk_a's staff record and a manual efficiency warning of theirs (staffops.services, by site A's manager),
+    for the score and warning routes."""
+    from bianmin.staffops import services as staffops_services
+
+    warned = staffops_services.issue_warning(world.manager_a, world.clerk_a.staff, "工作时间擅自离岗")
+    return {"staff_id": world.clerk_a.staff.pk, "warning_id": warned.pk}
+
+
 def extra_things(hw, rating, ticket, order_id: int) -> dict:
     """The path values for surveys, visits, flags, assessment batches, attachments and guide codes."""
     world = hw.base
@@ -121,4 +161,7 @@ def extra_things(hw, rating, ticket, order_id: int) -> dict:
             "queue_ticket_token": queue_services.issue(world.site_a, item=world.item_committed).token,
             "queue_ticket_id": called_queue_ticket(world).pk,
             "appointment_token": appointment_token(world),
-            **dict(zip(("leave_id", "outing_id"), leave_and_outing(world)))}
+            **dict(zip(("leave_id", "outing_id"), leave_and_outing(world))),
+            **dict(zip(("record_id", "record_attachment_id"), quality_record(world))),
+            **inspection_things(world),
+            **assessment_things(world)}

@@ -80,6 +80,9 @@ def matrix_things(world) -> dict:
         "received_by": "刘阿姨", "relation": "self", "method": "tablet", "signature": png_data_url(),
         "received_at": timezone.localtime(timeutil.now()).strftime("%Y-%m-%dT%H:%M")})
     station, window, clerk = station_world(world)
-    station_case(clerk, station, window, world.item_committed)
+    # Registered a minute before the services' clock (set_now moves only that clock; Case.created_at follows
+    # Django's, which travel_to moves too): otherwise the case is newer than "now" and no batch takes it.
+    registered = timezone.localtime(timeutil.now()).replace(tzinfo=None) - dt.timedelta(minutes=1)
+    station_case(clerk, station, window, world.item_committed, at=registered)
     batch = batches.build_now(clerk, station.pk)
     return {"home_visit_id": visit.pk, "signoff_id": sign_off.pk, "proxy_batch_id": batch.pk, "kind": "phone"}

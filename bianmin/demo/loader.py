@@ -34,6 +34,7 @@ from . import items as item_data
 from . import ratings as rating_data
 from . import regions
 from . import sites as site_data
+from . import staffops as staffops_data
 from . import users as user_data
 
 EFFECTIVE_DATE = dt.date(2024, 1, 1)
@@ -334,6 +335,10 @@ class _Loader:
         result = hall_data.load(self)
         self.summary.created.update(result.created)
 
+    # -- staff assessment: attendance, inspections, records, checklist, then scores and awards ----------
+    def load_staffops(self) -> None:
+        self.summary.created.update(staffops_data.load(self).created)
+
     # -- months of generated history, then the figures -----------------------------------------
     def load_history(self) -> None:
         """History_months: full months before the current one (None: the setting; negative: no history)."""
@@ -361,7 +366,7 @@ class _Loader:
                             ("演示账号", self.load_users), ("演示办件", self.load_cases), ("好差评", self.load_ratings),
                             ("12345 热线", self.load_hotline), ("大厅排队与预约", self.load_hall),
                             ("历史数据", self.load_history),
-                            ("统计汇总", self.refresh_figures)):
+                            ("统计汇总", self.refresh_figures), ("人员考核", self.load_staffops)):
             self.progress(stage)
             step()
         self.summary.counts = {
