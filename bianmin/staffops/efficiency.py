@@ -38,10 +38,7 @@ from .subjects import (
     month_of,
     past_due_cases,
     ticket_moment,
-    ticket_subject,
-    tickets_of_month,
-    upheld_ratings,
-    verified_as_true,
+    verified_tickets,
 )
 
 Reason = EfficiencyWarning.Reason
@@ -144,13 +141,8 @@ def _first_contacts(month: dt.date, now: dt.datetime) -> list[Want]:
 
 
 def _rudeness(month: dt.date) -> list[Want]:
-    tickets = list(tickets_of_month(month).filter(conduct=True).select_related("assigned_site__unit"))
-    upheld = upheld_ratings(tickets)
     wanted = []
-    for ticket in tickets:
-        if not verified_as_true(ticket, upheld):
-            continue
-        subject = ticket_subject(ticket)
+    for ticket, subject in verified_tickets(month, conduct_only=True):
         if subject.staff is None or subject.site is None:
             continue
         wanted.append(Want(f"{DERIVED}rudeness:{ticket.pk}", subject.staff, subject.site, ticket_moment(ticket),

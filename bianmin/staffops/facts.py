@@ -37,10 +37,7 @@ from .subjects import (
     month_bounds,
     month_of,
     ticket_moment,
-    ticket_subject,
-    tickets_of_month,
-    upheld_ratings,
-    verified_as_true,
+    verified_tickets,
     why_not_true,
 )
 
@@ -170,13 +167,8 @@ def _staff(staff_ids) -> list[Staff]:
 # ---------------------------------------------------------------- tickets verified as true
 
 def _sync_tickets(month: dt.date, now: dt.datetime, schedules: Schedules) -> int:
-    tickets = list(tickets_of_month(month).select_related("assigned_site__unit", "rating__site__unit"))
-    upheld = upheld_ratings(tickets)
     wanted = []
-    for ticket in tickets:
-        if not verified_as_true(ticket, upheld):
-            continue
-        subject = ticket_subject(ticket)
+    for ticket, subject in verified_tickets(month):
         if subject.site is None or (subject.staff is None and subject.window is None):
             continue  # nobody of a site to answer for it (a department's own ticket)
         wanted.append(Want(f"ticket:{ticket.pk}", rules.COMPLAINT_VERIFIED, subject.site, subject.staff,

@@ -105,6 +105,19 @@ def ticket_subject(ticket: Ticket) -> Subject:
     return Subject(staff, window, site)
 
 
+def verified_tickets(month: dt.date, *, conduct_only: bool = False):
+    """(ticket, subject) for each ticket of `month` that still counts as verified as true (an upheld appeal, a
+    re-classification or an excluded rating takes it out), with whom and where it hits."""
+    tickets = tickets_of_month(month)
+    if conduct_only:
+        tickets = tickets.filter(conduct=True)
+    tickets = list(tickets.select_related("assigned_site__unit", "rating__site__unit"))
+    upheld = upheld_ratings(tickets)
+    for ticket in tickets:
+        if verified_as_true(ticket, upheld):
+            yield ticket, ticket_subject(ticket)
+
+
 # ---------------------------------------------------------------- cases past their time limit
 
 def ran_past_due(case, now: dt.datetime) -> bool:

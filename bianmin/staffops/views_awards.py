@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from bianmin.core import timeutil
+from bianmin.core import refusals, timeutil
 from bianmin.core.errors import DomainError, InvalidInput, NotFound
 from bianmin.orgs.roles import Action
 from bianmin.orgs.scoping import can, sites_for
@@ -26,18 +26,6 @@ from .models import Award
 
 HISTORY_MONTHS = 12
 PAGE_SITES = 200  # sites listed on the page (a province's supervisor: use ?unit= or ?site= to narrow)
-
-
-def _refused(request, exc: DomainError):
-    if exc.status == 403:
-        raise Forbidden
-    if exc.status == 404:
-        raise Http404
-    messages.error(request, f"{exc.zh} / {exc.en}")
-    request.method = "GET"
-    response = awards_page(request)
-    response.status_code = exc.status
-    return response
 
 
 def _history(sites, month: dt.date) -> list[dict]:
@@ -109,7 +97,7 @@ def awards_page(request):
         return render(request, "staffops/awards.html", _context(request))
     except DomainError as exc:
         if request.method == "POST":
-            return _refused(request, exc)
+            return refusals.refused(request, exc, awards_page)
         if exc.status in (403, 404):
             raise (Forbidden if exc.status == 403 else Http404) from exc
         return render(request, "error.html", {"status": exc.status, "message_zh": exc.zh, "message_en": exc.en},

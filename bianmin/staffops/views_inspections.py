@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bianmin.core import timeutil
+from bianmin.core import refusals, timeutil
 from bianmin.core.errors import DomainError, InvalidInput
 from bianmin.hall.services import site_staff
 from bianmin.orgs.models import Window
@@ -29,17 +29,7 @@ PAGE_SIZE = 50
 FINDING_ROWS = 3  # empty finding rows on the form (a row left empty is ignored)
 
 
-def _refused(request, exc: DomainError, page, *args):
-    """A refused change: 403/404 as such, anything else shown on the page it came from with its status (4xx)."""
-    if exc.status == 403:
-        raise Forbidden
-    if exc.status == 404:
-        raise Http404
-    messages.error(request, f"{exc.zh} / {exc.en}")
-    request.method = "GET"
-    response = page(request, *args)
-    response.status_code = exc.status
-    return response
+_refused = refusals.refused
 
 
 def _require(user, action: str) -> None:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bianmin.core import timeutil
+from bianmin.core import refusals, timeutil
 from bianmin.core.errors import DomainError, InvalidInput
 from bianmin.orgs.models import Staff, Window, WindowPost
 from bianmin.orgs.roles import Action
@@ -37,21 +37,8 @@ def _own_staff(user) -> Staff | None:
         return None
 
 
-def _fail(request, exc: DomainError) -> None:
-    messages.error(request, f"{exc.zh} / {exc.en}")
-
-
-def _refused(request, exc: DomainError, page, *args):
-    """A refused change: 403/404 as such, anything else shown on the page it came from with its status (4xx)."""
-    if exc.status == 403:
-        raise Forbidden
-    if exc.status == 404:
-        raise Http404
-    _fail(request, exc)
-    request.method = "GET"  # show the page, do not post again
-    response = page(request, *args)
-    response.status_code = exc.status
-    return response
+_fail = refusals.flash
+_refused = refusals.refused
 
 
 def _or_404(call, *args, **kwargs):
