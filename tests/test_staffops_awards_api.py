@@ -16,12 +16,14 @@ PAGE = "/workbench/awards/"
 
 @pytest.fixture
 def awarded(world, set_now):
-    """October awarded at site A (window 2 holds the flag) and at site B (its window 1)."""
+    """October awarded at site A (window 2 holds the flag) and at site B (its window 1, ahead of window 2)."""
     set_now(ON_NOV_1)
     w2 = window(world.site_a, "2", "社保窗口", "陈二")
     b1 = window(world.site_b, "1", "综合窗口", "赵六")
+    b2 = window(world.site_b, "2", "民政窗口", "钱七")
     deduct(world.site_a, window=world.window_a, points=1)
     deduct(world.site_b, window=b1, points=3)
+    deduct(world.site_b, window=b2, points=5)
     awards.award_month(world.site_a, OCTOBER)
     awards.award_month(world.site_b, OCTOBER)
     return {"w2": w2, "b1": b1}

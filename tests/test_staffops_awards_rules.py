@@ -258,3 +258,16 @@ def test_a_month_or_year_not_ended_cannot_be_awarded(world, hall):
     with pytest.raises(InvalidInput):
         awards.award_year(world.site_a, 2026)
     assert not Award.objects.exists()
+
+
+def test_a_site_with_one_window_flies_no_red_flag(world, set_now):
+    """A village station's one proxy window has nobody to compete with: no flag, still its star staff."""
+    set_now(ON_NOV_1)
+    station_window = window(world.site_b, "1", "代办窗口", "赵六")
+    made = awards.award_month(world.site_b, OCTOBER)
+    assert not [a for a in made if a.kind == Award.Kind.RED_FLAG]
+    assert [a.staff for a in made if a.kind == Award.Kind.STAR] == [person(station_window)]
+    window(world.site_b, "2", "民政窗口", "钱七")  # a second window: now there is a flag to pass on
+    Award.objects.filter(site=world.site_b).delete()
+    awards.award_month(world.site_b, OCTOBER)
+    assert _flag(world.site_b).window.site == world.site_b

@@ -404,8 +404,9 @@ class _Staffops:
             # Attendance of the people given punches here (the demo's only punches): asking for everybody
             # would read the attendance of some 200 village clerks who have none.
             facts.sync_month(month, sorted(self.staff_ids), now=self.now)
-        # The county centre and the township centres; the village stations (one window each, ~70 of them) get
-        # theirs from the worker's award job on the 1st (awards.award_due), which would double this stage here.
+        # The county centre and the township centres; the village stations (one window each, so no 流动红旗, and
+        # ~70 of them) get their star staff from the worker's award job on the 1st (awards.award_due), which
+        # would double this stage here.
         for site in (Site.objects.filter(windows__isnull=False, kind__in=[Site.Kind.CENTER, Site.Kind.TOWNSHIP])
                      .distinct().select_related("unit").order_by("pk")):
             awards.award_month(site, self.last_month, now=self.now)

@@ -105,6 +105,10 @@ def _warned_windows(windows: list[Window], first: dt.date, last: dt.date) -> set
     return {w.pk for w in windows if units & {u.pk for u in w.departments.all()}}
 
 
+# The 流动红旗 passes between the windows of a hall (seed 002): a site needs at least two to compete.
+RED_FLAG_MIN_WINDOWS = 2
+
+
 def site_windows(site: Site) -> list[Window]:
     return list(Window.objects.filter(site=site).prefetch_related("departments").order_by("number", "pk"))
 
@@ -128,6 +132,8 @@ def _staff_key(person: Staff, points, entry: dict | None) -> tuple:
 
 def _red_flag(site: Site, month: dt.date, now: dt.datetime) -> Award | None:
     windows = site_windows(site)
+    if len(windows) < RED_FLAG_MIN_WINDOWS:
+        return None  # a village station's one proxy window would win its own flag every month
     ids = [w.pk for w in windows]
     barred = _barred("window_id", ids, month.year, month)
     eligible = [w for w in windows if w.pk not in barred]
