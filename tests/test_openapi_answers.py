@@ -12,6 +12,7 @@ from bianmin.api import api
 from bianmin.core.auth import issue_token
 
 from .demo_helpers import DEMO_NOW, load_demo_at
+from .once import module_shares, module_transaction
 
 pytestmark = pytest.mark.django_db
 
@@ -23,17 +24,26 @@ QUERY = {"start": "2026-11-18", "amount": "5", "level": "site", "term": "排队"
 FIXED = {"day": "2026-10-01"}
 
 
+@pytest.fixture(scope="module")
+def demo_clients(request, django_db_setup, django_db_blocker):
+    """The demo and its people's API clients, built once for the module (each test runs in a savepoint)."""
+    assert module_shares(request, "demo"), "every database test of this module must use the `demo` fixture"
+    with module_transaction(django_db_blocker):
+        with django_db_blocker.unblock():
+            load_demo_at(DEMO_NOW)
+            users = get_user_model().objects
+            clients = {name: _signed_in(users.get(username=name)) for name in PEOPLE}
+            _add_a_survey_and_an_assessment(clients["demo-supervisor"])
+            clients["a rating device"] = _a_device(clients["demo-manager"])
+            FIXED["window_id"] = _a_window_of_the_manager()  # GET /windows/{id}/score: /windows is no list
+            FIXED["token"] = _a_queue_ticket_token()  # GET /queue/tickets/{token}: no list gives a ticket's token
+            QUERY.update(_a_bookable_slot())  # GET /appointments/slots: the site, item and day of a demo booking
+        yield clients
+
+
 @pytest.fixture
-def demo(db):
-    load_demo_at(DEMO_NOW)
-    users = get_user_model().objects
-    clients = {name: _signed_in(users.get(username=name)) for name in PEOPLE}
-    _add_a_survey_and_an_assessment(clients["demo-supervisor"])
-    clients["a rating device"] = _a_device(clients["demo-manager"])
-    FIXED["window_id"] = _a_window_of_the_manager()  # GET /windows/{id}/score: /windows is no list
-    FIXED["token"] = _a_queue_ticket_token()  # GET /queue/tickets/{token}: no list gives a ticket's token
-    QUERY.update(_a_bookable_slot())  # GET /appointments/slots: the site, item and day of a demo booking
-    return clients
+def demo(demo_clients, db):
+    return demo_clients
 
 
 def _a_bookable_slot() -> dict:

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from bianmin.core import refusals
 from bianmin.core.errors import DomainError, InvalidInput
 from bianmin.orgs.roles import Action
 from bianmin.orgs.scoping import can
@@ -61,7 +62,7 @@ def checklist_site(request, site_id: int):
         except DomainError as exc:
             if exc.status in (403, 404):
                 raise Http404 from None
-            messages.error(request, f"{exc.zh} / {exc.en}")
+            refusals.flash(request, exc)
             status = exc.status
         else:
             messages.success(request, _("已保存 %(n)s 项检查结果。") % {"n": saved} if saved else _("没有需要保存的修改。"))

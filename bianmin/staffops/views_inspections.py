@@ -148,7 +148,7 @@ def inspection_new(request):
         except DomainError as exc:
             if exc.status in (403, 404):
                 return _refused(request, exc, inspection_new)
-            messages.error(request, f"{exc.zh} / {exc.en}")
+            refusals.flash(request, exc)
             status = exc.status
             context["posted"] = request.POST
         else:
@@ -201,7 +201,7 @@ def finding_withdraw(request, finding_id: int):
     except DomainError as exc:
         if exc.status in (403, 404):
             raise Http404 from None
-        messages.error(request, f"{exc.zh} / {exc.en}")
+        refusals.flash(request, exc)
         inspection_id = (inspections.visible(request.user).filter(findings__pk=finding_id)
                          .values_list("pk", flat=True).first())
         if inspection_id is None:
@@ -225,7 +225,7 @@ def patrol(request):
         except DomainError as exc:
             if exc.status in (403, 404):
                 return _refused(request, exc, patrol)
-            messages.error(request, f"{exc.zh} / {exc.en}")
+            refusals.flash(request, exc)
             status = exc.status
             context["posted"] = request.POST
         else:
