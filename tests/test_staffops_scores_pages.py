@@ -284,3 +284,15 @@ def test_saving_a_default_rule_from_the_english_page_keeps_its_chinese_name(worl
                 HTTP_ACCEPT_LANGUAGE="en")
     rule = DeductionRule.objects.get(unit=world.county, code="late")
     assert (rule.label, rule.points) == ("迟到", 2)
+
+
+def test_the_english_page_names_default_rules_in_english_and_own_wording_as_written(world, client_for, clock):
+    staff = world.clerk_a.staff
+    deduction(world.site_a, staff=staff, window=world.window_a)  # the default rule's own wording: 迟到
+    deduction(world.site_a, staff=staff, code="early", label="提前离岗", points=2)  # a jurisdiction's wording
+    client = client_for(world.clerk_a)
+    client.cookies["django_language"] = "en"
+    html = client.get("/workbench/scores/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ">Late<" in html and "提前离岗" in html and ">迟到<" not in html
+    client.cookies["django_language"] = "zh-hans"
+    assert ">迟到<" in client.get("/workbench/scores/").content.decode()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 # Codes the fact derivation (staffops.facts) uses; a jurisdiction may change their points, not their meaning.
@@ -55,6 +56,19 @@ DEFAULTS: tuple[RuleSpec, ...] = (
     RuleSpec(CRITICISED_HIGHER, _("被上级有关部门通报批评"), 50, "both", bars_award=True),
 )
 DEFAULT_CODES = frozenset(r.code for r in DEFAULTS)
+_DEFAULT_BY_CODE = {r.code: r for r in DEFAULTS}
+
+
+def label_shown(code: str, stored: str) -> str:
+    """A deduction's rule label in the reader's language. Rows keep the label of their day (in Chinese); one that
+    is still a default rule's own wording is shown translated, a jurisdiction's own wording as it was written."""
+    spec = _DEFAULT_BY_CODE.get(code)
+    if spec is not None:
+        with translation.override("zh-hans"):
+            original = str(spec.label)
+        if stored == original:
+            return str(spec.label)
+    return stored
 
 
 def _chain(unit) -> list[int]:

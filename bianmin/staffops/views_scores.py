@@ -105,7 +105,7 @@ def _lines(sheet) -> list[dict]:
         elif d.source == Deduction.Source.ATTENDANCE and d.staff_id:
             local = timezone.localtime(d.at)
             link = reverse("hall:attendance") + f"?staff={d.staff.work_id}&month={local:%Y-%m}"
-        out.append({"row": d, "link": link})
+        out.append({"row": d, "link": link, "label": rules.label_shown(d.rule_code, d.rule_label)})
     return out
 
 
