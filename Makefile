@@ -6,6 +6,9 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 # Test processes (pytest-xdist): `auto` is one per core; PYTEST_WORKERS=0 runs in this process (quickest for one file).
 PYTEST_WORKERS ?= auto
+# Whole files to each worker (not single tests): a module that builds its data once (tests/once.py) builds it once,
+# not once per worker that draws one of its tests. Measured 3 Dec: 4 min 11 s instead of 6 min 57 s on SQLite.
+PYTEST_DIST ?= --dist loadfile
 
 .PHONY: run test lint setup demo worker bench lock clean
 
@@ -35,7 +38,7 @@ run: setup
 ## in parallel (each worker on its own test database), listing the ten slowest tests.
 test: setup
 	@bash scripts/ensure-chromium
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --durations=10 $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_DIST) --durations=10 $(PYTEST_ARGS)
 
 ## Lint: ruff over the code and tests, mypy over the typed modules (settings in pyproject.toml).
 lint: setup

@@ -5,7 +5,7 @@ import copy
 import pytest
 from django.test import Client
 
-from .once import mark_shared_modules, module_shares, module_transaction
+from .once import is_transactional, mark_shared_modules, module_shares, module_transaction
 from .world import build_world
 
 # Tests hash passwords with a fast hasher: every persona of tests/world.py gets one, and Argon2 is deliberately slow
@@ -28,6 +28,20 @@ def fresh_calendar_cache():
     loader.invalidate()
     yield
     loader.invalidate()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test's flush (in its fixtures' teardown, inside this hook) wipes the migrations' seeded
+    rows: put them back once that teardown is over, so the next test on this worker finds a migrated database."""
+    yield
+    if is_transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        from .seeded import restore
+
+        with item.config.stash[blocking_manager_key].unblock():
+            restore()
 
 
 @pytest.fixture(autouse=True)

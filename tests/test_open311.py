@@ -313,18 +313,8 @@ def test_at_most_1000_requests_are_listed(hw, client, orders, monkeypatch):
 
 # ---------------------------------------------------------------- a real Open311 client
 
-@pytest.fixture
-def live_calendar(transactional_db):
-    """A live server needs a transactional database, whose flush also wiped the seeded calendar."""
-    from bianmin.core.worktime import loader
-    from bianmin.core.worktime.seed import seed_from_package
-
-    seed_from_package()
-    loader.invalidate()
-
-
 @pytest.mark.django_db(transaction=True)
-def test_a_real_open311_client_lists_services_and_follows_requests(live_server, live_calendar, api_for):
+def test_a_real_open311_client_lists_services_and_follows_requests(live_server, api_for):
     """`georeport` (PyPI) reads, in JSON and in XML; it cannot create requests, so the POST is made with
     `requests` (its own HTTP library) exactly as the spec's form-encoded POST, with the client's api_key."""
     import requests

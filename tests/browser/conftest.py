@@ -57,18 +57,3 @@ def pytest_runtest_makereport(item, call):
     rep = outcome.get_result()
     setattr(item, f"rep_{rep.when}", rep)
 
-
-@pytest.fixture(autouse=True)
-def seeded_calendar(request):
-    """Browser tests use transactional databases, whose flush after each test also wipes the calendar
-    that the migration seeded; put it back so every browser test starts from a migrated database."""
-    if "live_server" not in request.fixturenames:
-        yield
-        return
-    request.getfixturevalue("transactional_db")
-    from bianmin.core.worktime import loader
-    from bianmin.core.worktime.seed import seed_from_package
-
-    seed_from_package()
-    loader.invalidate()
-    yield
