@@ -35,7 +35,8 @@ def pytest_runtest_teardown(item, nextitem):
     """A transactional test's flush (in its fixtures' teardown, inside this hook) wipes the migrations' seeded
     rows: put them back once that teardown is over, so the next test on this worker finds a migrated database."""
     yield
-    if is_transactional(item):
+    # After the last test the session's fixtures have dropped the test database: nothing to put back.
+    if nextitem is not None and is_transactional(item):
         from pytest_django.plugin import blocking_manager_key
 
         from .seeded import restore
