@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "bianmin.queueing",
     "bianmin.visits",
     "bianmin.staffops",
+    "bianmin.alerts",
     "bianmin.demo",
 ]
 
@@ -239,6 +240,18 @@ BIANMIN = {
     "INSTANT_LIMIT_MINUTES": int(os.environ.get("BIANMIN_INSTANT_LIMIT_MINUTES", "30")),
     # Working days before the committed date by which a department returns its result (S002:L1115).
     "HANDOVER_RETURN_DAYS_BEFORE_DUE": 1,
+    # 退回件 (seed 002 §四): a complex return decision within 3 working days of the application; the review (复核)
+    # the applicant may ask for is decided within RETURN_REVIEW_WORKDAYS (no seed number: the appeal default).
+    "RETURN_DECISION_WORKDAYS": int(os.environ.get("BIANMIN_RETURN_DECISION_WORKDAYS", "3")),
+    "RETURN_REVIEW_WORKDAYS": int(os.environ.get("BIANMIN_RETURN_REVIEW_WORKDAYS", "5")),
+    # 急办件 (seed 002 §五: 从速从快办理) warn at this share of their (shorter) limit instead of WARNING_SHARE.
+    "URGENT_WARNING_SHARE": float(os.environ.get("BIANMIN_URGENT_WARNING_SHARE", "0.5")),
+    # 首问负责 (seeds 002/003): an entry still open this many working days after the contact warns its owner and
+    # the site's managers (and counts as a first-contact failure in staff assessment).
+    "FIRST_CONTACT_LIMIT_WORKDAYS": int(os.environ.get("BIANMIN_FIRST_CONTACT_LIMIT_WORKDAYS", "1")),
+    # Complaints made at the centre (seed 002 投诉制度): 当日或次日 (the next working day), complex ones 一周之内.
+    "COUNTER_COMPLAINT_LIMIT": env_limit("BIANMIN_COUNTER_COMPLAINT_LIMIT", "1 workdays"),
+    "COUNTER_COMPLAINT_COMPLEX_LIMIT": env_limit("BIANMIN_COUNTER_COMPLAINT_COMPLEX_LIMIT", "7 days"),
     # Lifetime of API bearer tokens, in hours.
     "API_TOKEN_HOURS": int(os.environ.get("BIANMIN_API_TOKEN_HOURS", "12")),
     # Public site address used in printed documents and QR links.
@@ -334,4 +347,17 @@ BIANMIN = {
     "PUBLIC_RATE_PER_MINUTE": int(os.environ.get("BIANMIN_PUBLIC_RATE_PER_MINUTE", "120")),
     # Public disclosure pages and API (/public/, /api/v1/public/…): seconds a computed report is cached.
     "PUBLIC_CACHE_SECONDS": int(os.environ.get("BIANMIN_PUBLIC_CACHE_SECONDS", "300")),
+    # Early warnings (bianmin.alerts, seed 000 预警), defaults where a jurisdiction has no AlertPolicy of its own:
+    # complaints in a day; the same person or matter complained about REPEAT_COUNT times within REPEAT_DAYS; a
+    # complaint term on a day at least HOT_TERM_MIN_COUNT times and HOT_TERM_FACTOR times its daily average of the
+    # 28 days before; a staff member's tickets verified as true BAD_REVIEWS times within BAD_REVIEW_DAYS. A sweep
+    # reads at most ALERT_MAX_RECORDS complaints per channel.
+    "ALERT_DAILY_COMPLAINTS": int(os.environ.get("BIANMIN_ALERT_DAILY_COMPLAINTS", "10")),
+    "ALERT_REPEAT_COUNT": int(os.environ.get("BIANMIN_ALERT_REPEAT_COUNT", "3")),
+    "ALERT_REPEAT_DAYS": int(os.environ.get("BIANMIN_ALERT_REPEAT_DAYS", "30")),
+    "ALERT_HOT_TERM_FACTOR": os.environ.get("BIANMIN_ALERT_HOT_TERM_FACTOR", "3.0"),
+    "ALERT_HOT_TERM_MIN_COUNT": int(os.environ.get("BIANMIN_ALERT_HOT_TERM_MIN_COUNT", "5")),
+    "ALERT_BAD_REVIEWS": int(os.environ.get("BIANMIN_ALERT_BAD_REVIEWS", "3")),
+    "ALERT_BAD_REVIEW_DAYS": int(os.environ.get("BIANMIN_ALERT_BAD_REVIEW_DAYS", "30")),
+    "ALERT_MAX_RECORDS": int(os.environ.get("BIANMIN_ALERT_MAX_RECORDS", "20000")),
 }

@@ -16,6 +16,7 @@ urlpatterns = [
     path("workbench/notifications/", notifications, name="notifications"),
     path("workbench/hotline/", include("bianmin.hotline.urls")),
     path("workbench/stats/", include("bianmin.stats.urls")),
+    path("workbench/alerts/", include("bianmin.alerts.urls")),
     path("workbench/reports/", include("bianmin.reports.urls")),
     path("workbench/catalog/", include("bianmin.catalog.urls")),
     path("workbench/hall/", include("bianmin.hall.urls")),

@@ -30,6 +30,16 @@ def fresh_calendar_cache():
     loader.invalidate()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test databases are built from the models (`--no-migrations`, pyproject.toml; tests/test_migrations.py
+    runs the migrations themselves): put in the rows the data migrations seed."""
+    from .seeded import restore
+
+    with django_db_blocker.unblock():
+        restore()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test's flush (in its fixtures' teardown, inside this hook) wipes the migrations' seeded

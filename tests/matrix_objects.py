@@ -145,6 +145,32 @@ def assessment_things(world) -> dict:
     return {"staff_id": world.clerk_a.staff.pk, "warning_id": warned.pk}
 
 
+def county_alert(world) -> int:
+    """A daily-complaints alert of the county (bianmin.alerts): the county's threshold set to one by its supervisor,
+    a complaint about the county entered by site A's manager, then the worker's sweep."""
+    from bianmin.alerts import services as alert_services
+    from bianmin.alerts.models import Alert
+    from bianmin.ratings import comments
+
+    alert_services.save_policy(world.supervisor, world.county.pk, {"daily_complaints": 1})
+    comments.add_comment(world.manager_a, source="mailbox", text="窗口服务态度差", target_unit=world.county,
+                         is_complaint=True)
+    alert_services.sweep()
+    return Alert.objects.get(kind="daily_complaints", unit=world.county).pk
+
+
+def counter_things(world) -> dict:
+    """A first-contact entry clerk_a is still following and an oral complaint clerk_a received (cases app)."""
+    from bianmin.cases import complaints, first_contacts
+    from bianmin.cases.models import FirstContact
+
+    entry = first_contacts.log(world.clerk_a, site=world.site_a, visitor_name="张三", visitor_phone="",
+                               question="咨询低保续期", outcome=FirstContact.Outcome.PENDING)
+    complaint = complaints.receive(world.clerk_a, site=world.site_a, form="oral", complainant_name="李四",
+                                   text="窗口等候时间过长")
+    return {"entry_id": entry.pk, "complaint_id": complaint.pk}
+
+
 def extra_things(hw, rating, ticket, order_id: int) -> dict:
     """The path values for surveys, visits, flags, assessment batches, attachments and guide codes."""
     world = hw.base
@@ -164,4 +190,6 @@ def extra_things(hw, rating, ticket, order_id: int) -> dict:
             **dict(zip(("leave_id", "outing_id"), leave_and_outing(world))),
             **dict(zip(("record_id", "record_attachment_id"), quality_record(world))),
             **inspection_things(world),
-            **assessment_things(world)}
+            **assessment_things(world),
+            "alert_id": county_alert(world),
+            **counter_things(world)}

@@ -67,7 +67,7 @@ def test_generated_history_leaves_the_hand_made_demo_as_it_is(settings):
     assert not history.filter(handled_by__username__in=["demo-clerk", "demo-clerk2", "demo-town-clerk"]).exists()
     finished = sorted((c for c in mine if c.status == "completed"), key=lambda c: (c.completed_at, c.pk))
     rated = set(Rating.objects.filter(case__in=mine, stage="complete").values_list("case_id", flat=True))
-    assert len(rated) == 12 and all(c.pk not in rated for c in finished[-3:])
+    assert len(rated) == 13 and all(c.pk not in rated for c in finished[-3:])
     statuses = set(Ticket.objects.filter(case__in=mine).values_list("status", flat=True))
     assert {"closed", "answered", "rectifying"} <= statuses
     before = snapshot()

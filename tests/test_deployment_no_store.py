@@ -59,7 +59,8 @@ def test_a_signed_in_persons_view_of_a_public_page_is_not_stored(world, client_f
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/", "/search/?q=a", "/public/", "/api/v1/items", "/api/v1/public/units"])
+@pytest.mark.parametrize("url", ["/", "/search/?q=a", "/public/", "/api/v1/items", "/api/v1/public/units",
+                                 "/result-notices/"])
 def test_public_pages_keep_their_caching(world, client_for, url):
     response = client_for().get(url)
     assert response.status_code == 200 and not no_store(response)
@@ -74,7 +75,8 @@ def test_disclosure_pages_keep_their_declared_caching_for_signed_in_staff_too(wo
 
 # Top-level addresses whose answers are public (anonymous, no personal data) and keep their own caching. The API's
 # anonymous answers are public too; its signed-in answers are caught by the credentials part of the rule.
-PUBLIC_SEGMENTS = {"", "search", "guides", "comments", "public", "open311", "i18n", "display", "api"}
+PUBLIC_SEGMENTS = {"", "search", "guides", "comments", "public", "open311", "i18n", "display", "api",
+                   "result-notices"}
 
 
 def first_segments() -> set[str]:

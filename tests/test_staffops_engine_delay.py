@@ -134,15 +134,16 @@ def test_a_first_contact_to_register_a_case_left_without_one_warns_once_the_day_
                                                                           world.clerk_a.staff)
 
 
-def test_guided_without_naming_where_warns_and_naming_it_withdraws(world, set_now):
-    set_now(at(20, 10, 0))
-    entry = first_contact(world, "guided")
-    first_contact(world, "guided", guided_to_person="李明")
-    first_contact(world, "answered")
+def test_an_entry_left_open_past_its_limit_warns_and_one_closed_in_time_withdraws_it(world, set_now):
+    """首问负责 (issue 18): an entry still open after its limit (the end of the next working day) is a failure."""
+    set_now(at(12, 10, 0))
+    entry = first_contact(world, "pending", due_at=at(11, 23, 59))
+    first_contact(world, "pending", due_at=at(13, 23, 59))  # not due yet
+    first_contact(world, "answered", closed_at=at(10, 9, 40), due_at=at(11, 23, 59))
     facts.sync_month(NOVEMBER)
     warning = EfficiencyWarning.objects.get()
     assert warning.first_contact == entry
-    FirstContact.objects.filter(pk=entry.pk).update(guided_to_window=world.window_a)
+    FirstContact.objects.filter(pk=entry.pk).update(closed_at=at(11, 15, 0))  # it was done in time after all
     facts.sync_month(NOVEMBER)
     warning.refresh_from_db()
     assert warning.withdrawn

@@ -14,6 +14,7 @@ from .states_helpers import PURE_IMPORTS, every_pair, imported_modules, reachabl
 
 SAME = "same"  # the status does not change
 RESUMED = "resumed"  # back to the status given as resume_to
+DECIDED = "decided"  # where the review decision says (review_target)
 
 EXPECTED = {
     (A.ANSWER_CONSULTATION, S.REGISTERED): S.CONSULTATION,
@@ -39,8 +40,19 @@ EXPECTED = {
     (A.COMPLETE, S.ACCEPTED): S.COMPLETED,
     (A.COMPLETE, S.RESULT_RETURNED): S.COMPLETED,
     (A.COMPLETE, S.FORWARDED): S.COMPLETED,
+    (A.RETURN_APPLICATION, S.ACCEPTED): S.RETURNED,
+    (A.RETURN_APPLICATION, S.HANDED_OVER): S.RETURNED,
+    (A.RETURN_APPLICATION, S.RESULT_RETURNED): S.RETURNED,
+    (A.REQUEST_REVIEW, S.RETURNED): S.REVIEW_REQUESTED,
+    (A.DECIDE_REVIEW, S.REVIEW_REQUESTED): DECIDED,
+    **{(A.DESIGNATE_URGENT, s): SAME for s in (S.REGISTERED, S.AWAITING_SUPPLEMENT, S.ACCEPTED, S.HANDED_OVER,
+                                               S.RESULT_RETURNED, S.FORWARDED)},
+    **{(a, s): SAME for a in (A.START_SPECIAL_PROCEDURE, A.END_SPECIAL_PROCEDURE)
+       for s in (S.ACCEPTED, S.HANDED_OVER, S.RESULT_RETURNED)},
 }
-FINAL = {S.CONSULTATION, S.COMPLETED, S.REJECTED, S.OUT_OF_REMIT}
+FINAL = {S.CONSULTATION, S.COMPLETED, S.REJECTED, S.OUT_OF_REMIT, S.RETURNED}
+# A returned case is finished unless the applicant asks for a review (seed 002 §四 2(3)): its one way out.
+AFTER_FINAL = {(A.REQUEST_REVIEW, S.RETURNED)}
 ALLOWED = sorted(EXPECTED, key=str)
 REFUSED = [pair for pair in every_pair(A, S) if pair not in EXPECTED]
 
@@ -60,6 +72,12 @@ def test_every_allowed_transition_goes_where_expected(action, status):
     expected = EXPECTED[(action, status)]
     if expected == RESUMED:
         assert states.target(action, status, resume_to=S.HANDED_OVER) == S.HANDED_OVER
+    elif expected == DECIDED:
+        assert states.target(action, status, upheld=True) == S.ACCEPTED
+        assert states.target(action, status, upheld=False) == S.RETURNED
+        with pytest.raises(IllegalTransition):
+            states.target(action, status)  # no decision, no target
+        return
     else:
         assert states.target(action, status) == (status if expected == SAME else expected)
     # Plain strings (as stored in the database) work the same as the enums.
@@ -103,7 +121,7 @@ def test_final_statuses_allow_nothing_and_open_ones_something():
     assert states.FINAL == FINAL
     assert set(S) - FINAL == states.OPEN
     for status in FINAL:
-        assert states.allowed_actions(status) == []
+        assert {(a, status) for a in states.allowed_actions(status)} <= AFTER_FINAL
     for status in states.OPEN:
         assert states.allowed_actions(status)
 
@@ -111,7 +129,10 @@ def test_final_statuses_allow_nothing_and_open_ones_something():
 def _next(status):
     out = set()
     for action in states.allowed_actions(status):
-        out.add(states.target(action, status, resume_to=S.ACCEPTED))
+        if action is A.DECIDE_REVIEW:
+            out |= {states.target(action, status, upheld=True), states.target(action, status, upheld=False)}
+        else:
+            out.add(states.target(action, status, resume_to=S.ACCEPTED))
     return out
 
 

@@ -15,3 +15,9 @@ class CasesConfig(AppConfig):
         # A department's return-by date follows the case's due date, also when a confirmed calendar year moves it.
         clock_recomputed.connect(handover.on_clock_recomputed, sender=None,
                                  dispatch_uid="cases.handover_follows_case")
+        # 首问负责: an entry left open past its limit warns its owner and the site's managers once.
+        from bianmin.core.jobs import register
+
+        from . import first_contacts
+
+        register("first_contact_warnings", first_contacts.warn_overdue)

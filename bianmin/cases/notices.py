@@ -14,6 +14,10 @@ PREFIX = {
     Notice.Kind.REJECTION: "退",
     Notice.Kind.ONE_TIME: "告",
     Notice.Kind.EXTENSION: "延",
+    Notice.Kind.RETURN: "退回",
+    Notice.Kind.REVIEW: "复核",
+    Notice.Kind.URGENT: "急",
+    Notice.Kind.SPECIAL: "特",
 }
 
 

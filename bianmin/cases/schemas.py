@@ -11,7 +11,7 @@ from bianmin.core.clocks import state_of
 from bianmin.core.masking import mask_id_number, mask_phone, mask_text
 from bianmin.core.worktime.clock import ClockState
 
-from .models import Case, Delivery, RejectionGround
+from .models import Case, Delivery, RejectionGround, ReturnGround, SpecialProcedure
 
 
 class ApplicantIn(Schema):
@@ -46,6 +46,33 @@ class CaseEventOut(Schema):
     reason: str
     data: dict
     at: dt.datetime
+
+
+class SpecialProcedureOut(Schema):
+    kind: str
+    kind_label: str
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    planned_workdays: int
+    planned_end: dt.date
+    workdays_used: int | None
+    overran: bool
+    note: str
+    result: str
+
+
+class ReturnOut(Schema):
+    ground: str
+    reasons: list[str]
+    returned_at: dt.datetime
+    decision_due: dt.date
+    within_limit: bool
+    notice: str | None
+    review_requested_at: dt.datetime | None
+    review_due: dt.date | None
+    review_decided_at: dt.datetime | None
+    review_upheld: bool | None
+    review_reasons: str
 
 
 class CaseOut(Schema):
@@ -84,6 +111,13 @@ class CaseOut(Schema):
     joint_tasks: list[dict]
     result: str
     notices: list[dict]
+    # Counter rules (issue 18): 急办件, 特别程序 (GB/T 39046 表7), 退回件 with their reviews, 办结公告.
+    urgent: bool
+    urgent_requested: bool
+    urgent_limit_workdays: int | None
+    special_procedures: list[SpecialProcedureOut]
+    returns: list[ReturnOut]
+    result_notice: dict | None
     history: list[CaseEventOut] = []
 
 
@@ -112,8 +146,34 @@ def _joint_task(task) -> dict:
             **clock_fields(state)}
 
 
+def _special_procedure(p: SpecialProcedure) -> dict:
+    from .special_procedures import overran
+
+    return {"kind": p.kind, "kind_label": str(p.get_kind_display()), "started_at": p.started_at,
+            "ended_at": p.ended_at, "planned_workdays": p.planned_workdays, "planned_end": p.planned_end,
+            "workdays_used": p.workdays_used, "overran": overran(p), "note": mask_text(p.note) or "",
+            "result": mask_text(p.result) or ""}
+
+
+def _return(r) -> dict:
+    review_due = state_of(r.review_clock).due_date if r.review_clock_id else None
+    return {"ground": r.ground, "reasons": [mask_text(x) or "" for x in r.reasons], "returned_at": r.returned_at,
+            "decision_due": r.decision_due, "within_limit": r.within_limit,
+            "notice": r.notice.number if r.notice_id else None, "review_requested_at": r.review_requested_at,
+            "review_due": review_due, "review_decided_at": r.review_decided_at, "review_upheld": r.review_upheld,
+            "review_reasons": mask_text(r.review_reasons) or ""}
+
+
+def _result_notice(case: Case) -> dict | None:
+    notice = getattr(case, "result_notice", None)
+    if notice is None:
+        return None
+    return {"text": notice.text, "applicant": notice.applicant_shown, "published_at": notice.published_at,
+            "until": notice.until}
+
+
 def case_out(case: Case, *, with_history: bool = True, unmasked: bool = False) -> dict:
-    from .states import allowed_actions
+    from .services import available_actions
 
     state = case_state(case)
     hstate = state_of(case.handover_clock) if case.handover_clock_id else None
@@ -137,7 +197,7 @@ def case_out(case: Case, *, with_history: bool = True, unmasked: bool = False) -
         **clock_fields(state),
         "due_at": timezone.localtime(state.due_at) if state and state.due_at else None,
         "paused": bool(state and state.paused),
-        "allowed_actions": [a.value for a in allowed_actions(case.status)],
+        "allowed_actions": [a.value for a in available_actions(case)],
         "supplement_materials": case.supplement_materials or [],
         "supplement_deadline": case.supplement_deadline,
         "handover_department": case.handover_department.name if case.handover_department_id else None,
@@ -151,6 +211,12 @@ def case_out(case: Case, *, with_history: bool = True, unmasked: bool = False) -
         "joint_tasks": [_joint_task(t) for t in case.joint_tasks.select_related("department", "clock")],
         "result": mask_text(case.result),
         "notices": [{"id": n.pk, "kind": n.kind, "number": n.number} for n in case.notices.all()],
+        "urgent": case.urgent,
+        "urgent_requested": case.urgent_requested,
+        "urgent_limit_workdays": case.urgent_limit_workdays,
+        "special_procedures": [_special_procedure(p) for p in case.special_procedures.all()],
+        "returns": [_return(r) for r in case.returns.select_related("notice", "review_clock")],
+        "result_notice": _result_notice(case),
     }
     if with_history:
         out["history"] = [
@@ -174,6 +240,7 @@ class CaseSummary(Schema):
     overdue_days: int
     finished_late: bool | None
     due_provisional: bool
+    urgent: bool
 
     @staticmethod
     def resolve_item_name(case: Case) -> str:
@@ -317,7 +384,56 @@ class CaseCompleteIn(Schema):
     public_notice: str | None = _NOTE
 
 
+ReturnGroundCode = Literal[tuple(ReturnGround.values)]  # type: ignore[valid-type]
+SpecialKindCode = Literal[tuple(SpecialProcedure.Kind.values)]  # type: ignore[valid-type]
+
+
+class CaseReturnApplicationIn(Schema):
+    """退回件 (seed 002 §四): after acceptance, with the written reasons; issues a 退回件通知单."""
+
+    reasons: list[str] = Field(..., min_length=1, max_length=30)
+    ground: ReturnGroundCode | None = Field(None, description="Which of the seed's three cases; default not_qualified")
+    note: str | None = Field(None, max_length=500)
+
+
+class CaseRequestReviewIn(Schema):
+    """The applicant's request for a review (复核) of the return, entered by staff."""
+
+    reason: str = _TEXT
+
+
+class CaseDecideReviewIn(Schema):
+    """The centre director's (a manager's) decision on the review: upheld sends the case back to processing."""
+
+    upheld: bool
+    reasons: str = _TEXT
+
+
+class CaseDesignateUrgentIn(Schema):
+    """急办件 (seed 002 §五): designated by a manager or above (a clerk gets 403), with a shorter committed limit."""
+
+    limit_workdays: int = Field(..., ge=0, le=60)
+    reason: str = Field(..., max_length=500)
+
+
+class CaseStartSpecialProcedureIn(Schema):
+    """特别程序: pauses the case clock (`paused: true`) and issues a 特别程序告知书."""
+
+    kind: SpecialKindCode
+    planned_workdays: int = Field(..., ge=1, le=250)
+    note: str | None = Field(None, max_length=500)
+
+
+class CaseEndSpecialProcedureIn(Schema):
+    """The special procedure ends with its result; the clock runs again."""
+
+    result: str = _TEXT
+
+
 ACTION_BODIES: dict[str, type[Schema]] = {
+    "return_application": CaseReturnApplicationIn, "request_review": CaseRequestReviewIn,
+    "decide_review": CaseDecideReviewIn, "designate_urgent": CaseDesignateUrgentIn,
+    "start_special_procedure": CaseStartSpecialProcedureIn, "end_special_procedure": CaseEndSpecialProcedureIn,
     "answer_consultation": CaseAnswerConsultationIn, "accept": CaseAcceptIn, "reject": CaseRejectIn,
     "route_out": CaseRouteOutIn, "request_supplement": CaseRequestSupplementIn, "resume": CaseResumeIn,
     "extend": CaseExtendIn, "hand_over": CaseHandOverIn, "return_result": CaseReturnResultIn,

@@ -7,7 +7,6 @@ case row, checks permission and guards, moves the status, and writes the CaseEve
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -24,16 +23,16 @@ from bianmin.core.inputs import date as _date
 from bianmin.core.inputs import integer as _int
 from bianmin.core.inputs import text as _text
 from bianmin.core.inputs import text_list as _list
-from bianmin.core.models import ClockPause
+from bianmin.core.models import Clock, ClockPause
 from bianmin.core.worktime.clock import LimitUnit
 from bianmin.core.worktime.loader import get_calendar
 from bianmin.orgs import scoping
 from bianmin.orgs.models import Site, Unit, Window
 from bianmin.orgs.roles import Action as Perm
 
-from . import completion_sms, handover, states
+from . import completion_sms, handover, moves, result_notices, returns, special_procedures, states, urgency
 from .handover import handover_return_date  # noqa: F401  (the rule lives in handover.py; callers import it here)
-from .models import Case, CaseEvent, Delivery, Entrustment, FirstContact, JointTask, Notice, RejectionGround
+from .models import Case, Delivery, Entrustment, FirstContact, JointTask, Notice, RejectionGround
 from .notices import issue
 from .states import Action, Status
 
@@ -56,21 +55,9 @@ def _require(user, perm: str, **scope) -> None:
 
 # ---------------------------------------------------------------- core move
 
-def _record(case: Case, action: str, actor, from_status: str, reason: str = "", data: dict | None = None) -> CaseEvent:
-    return CaseEvent.objects.create(case=case, action=action, from_status=from_status, to_status=case.status,
-                                    actor=actor, reason=reason[:MAX_TEXT], data=data or {})
-
-
-def _move(case: Case, action: Action, actor, *, reason: str = "", data: dict | None = None,
-          fields: dict[str, Any] | None = None) -> Case:
-    old = case.status
-    new = states.target(action, old, resume_to=case.resume_to or None)
-    for name, value in (fields or {}).items():
-        setattr(case, name, value)
-    case.status = new.value
-    case.save()
-    _record(case, action.value, actor, old, reason, data)
-    return case
+# One status move and its history row: cases.moves (the counter-rule modules use them too).
+_record = moves.record
+_move = moves.move
 
 
 def _year() -> int:
@@ -109,18 +96,29 @@ def register_case(actor, *, site: Site, item: Item, applicant: dict, window_id: 
     id_number = _text(applicant, "id_number", "证件号码", "ID number", required=False, max_len=18)
     window = _window_for(site, item, actor, window_id)
     number = _case_number()
+    # 急办件 are designated by the centre (seed 002 §五): a manager's urgent flag designates, a clerk's asks.
+    designates = bool(urgent) and urgency.may_designate(actor, _CaseAt(site))
     case = Case.objects.create(
-        number=number, site=site, window=window, item=item, handling_type=item.handling_type, urgent=bool(urgent),
+        number=number, site=site, window=window, item=item, handling_type=item.handling_type, urgent=designates,
+        urgent_requested=bool(urgent) and not designates, urgent_at=timeutil.now() if designates else None,
         applicant_name=name, applicant_phone=phone, applicant_id_number=id_number,
         applicant_org=_text(applicant, "org", "申请单位", "Organisation", required=False, max_len=200),
         handled_by=actor, status=Status.REGISTERED.value,
     )
     FirstContact.objects.create(site=site, owner=actor, visitor_name=name, visitor_phone=phone,
-                                question=(question or item.name)[:500], outcome=FirstContact.Outcome.CASE, case=case)
+                                question=(question or item.name)[:500], outcome=FirstContact.Outcome.CASE, case=case,
+                                closed_at=timeutil.now())
     if entrustment:
         _entrust(case, entrustment)
     _record(case, "register", actor, "", data={"window": window.number, "proxy": bool(entrustment)})
     return case
+
+
+class _CaseAt:
+    """A case not yet created, for the permission checks that look at a case's site."""
+
+    def __init__(self, site: Site):
+        self.site = site
 
 
 def _case_number() -> str:
@@ -141,23 +139,17 @@ def _entrust(case: Case, data: dict) -> Entrustment:
     )
 
 
-@transaction.atomic
 def log_first_contact(actor, *, site: Site, visitor_name: str, visitor_phone: str, question: str,
-                      outcome: str, guided_to_window: Window | None = None, guided_to_person: str = "") -> FirstContact:
-    """A first contact that did not open a case: answered on the spot or guided to a named window and person."""
-    _require(actor, Perm.HANDLE_CASE, site=site)
-    data = {"visitor_name": visitor_name, "question": question, "outcome": outcome, "guided_to_person": guided_to_person}
-    name = _text(data, "visitor_name", "来访人", "Visitor", max_len=100)
-    q = _text(data, "question", "咨询事项", "Question", max_len=500)
-    if outcome not in (FirstContact.Outcome.ANSWERED, FirstContact.Outcome.GUIDED):
-        raise InvalidInput("请选择处理方式。", "Choose how the contact was handled.", field="outcome")
-    if outcome == FirstContact.Outcome.GUIDED:
-        if guided_to_window is None or guided_to_window.site_id != site.pk:
-            raise InvalidInput("引导时须指明本中心的窗口。", "Name the window the visitor was guided to.", field="guided_to_window")
-        _text(data, "guided_to_person", "接待人员", "Receiving person", max_len=40)
-    return FirstContact.objects.create(site=site, owner=actor, visitor_name=name, visitor_phone=visitor_phone[:20],
-                                       question=q, outcome=outcome, guided_to_window=guided_to_window,
-                                       guided_to_person=guided_to_person[:40])
+                      outcome: str, guided_to_window: Window | None = None, guided_to_person: str = "",
+                      channel: str = "counter", answer: str = "", handed_to=None) -> FirstContact:
+    """A first contact that did not open a case (answered, kept following, or handed to a named window and person):
+    the rules are in cases.first_contacts; this name stays for its earlier callers."""
+    from . import first_contacts
+
+    return first_contacts.log(actor, site=site, visitor_name=visitor_name, visitor_phone=visitor_phone,
+                              question=question, outcome=outcome, channel=channel, answer=answer,
+                              guided_to_window=guided_to_window, guided_to_person=guided_to_person,
+                              handed_to=handed_to)
 
 
 # ---------------------------------------------------------------- transitions
@@ -179,15 +171,39 @@ def transition(case_id: int, action: str, actor, data: dict | None = None) -> Ca
         raise NotFound("没有这个操作。", f"Unknown action: {action}.") from None
     case = _lock(case_id)
     _check_permission(case, act, actor)
-    try:
-        states.target(act, case.status, resume_to=case.resume_to or Status.REGISTERED)
-    except states.IllegalTransition:
+    if not states.is_allowed(act, case.status):
         raise Conflict(
             f"办件当前状态为“{case.get_status_display()}”，不能执行“{_label(act)}”。",
             f"The case is {case.status}; '{act.value}' is not allowed now.",
             code="illegal_transition",
-        ) from None
+        )
     return HANDLERS[act](case, actor, data)
+
+
+def available_actions(case: Case, actor=None) -> list[Action]:
+    """The actions the case's status allows, less those its data rules out now: a special procedure ends only while
+    one runs and starts only while none does (and the clock is not paused); nothing completes during one; an
+    urgent case is not designated again. With `actor`, also less those the person may not take (urgency and
+    review decisions are the centre's)."""
+    running = special_procedures.open_procedure(case) if case.clock_id else None
+    paused = bool(case.clock_id and case.clock.status == Clock.Status.PAUSED)
+    out = []
+    for act in states.allowed_actions(case.status):
+        if act is Action.END_SPECIAL_PROCEDURE and running is None:
+            continue
+        if act is Action.START_SPECIAL_PROCEDURE and (running is not None or paused or not case.clock_id):
+            continue
+        if act is Action.COMPLETE and running is not None:
+            continue
+        if act is Action.DESIGNATE_URGENT and (case.urgent or (actor is not None
+                                                               and not urgency.may_designate(actor, case))):
+            continue
+        if act is Action.REQUEST_REVIEW and not returns.may_request_review(case):
+            continue
+        if act is Action.DECIDE_REVIEW and actor is not None and not returns.may_decide(actor, case):
+            continue
+        out.append(act)
+    return out
 
 
 def _label(act: Action) -> str:
@@ -236,9 +252,9 @@ def _accept(case: Case, actor, data: dict) -> Case:
     if case.item.handling_type == HandlingType.JOINT and not joint_specs:
         raise InvalidInput("联办件须指定协办部门及其时限。", "A joint case needs its co-departments and their time limits.",
                            field="co_departments")
-    amount, unit = _limit_for(case)
+    amount, unit, share = urgency.limit_at_acceptance(case, *_limit_for(case))
     # A limit running past the provisional year raises CalendarNotCovered (422) here, before anything is kept.
-    case.clock = clocks.start_clock(now, amount, unit, purpose="case")
+    case.clock = clocks.start_clock(now, amount, unit, purpose="case", warning_share=share)
     _move(case, Action.ACCEPT, actor, data={"limit": amount, "unit": unit},
           fields={"accepted_at": now})
     if joint_specs:
@@ -423,9 +439,13 @@ def _complete(case: Case, actor, data: dict) -> Case:
     delivery = _choice(data, "delivery", Delivery, "送达方式", "delivery method")
     address = _text(data, "delivery_address", "邮寄地址", "Mailing address", required=delivery == Delivery.MAIL,
                     max_len=200)
+    if special_procedures.open_procedure(case) is not None:
+        raise Conflict("特别程序尚未结束，不能办结。", "A special procedure is still running; end it first.")
     approved = data.get("approved", True)
     if isinstance(approved, str):
         approved = approved.lower() in ("1", "true", "yes", "on")
+    notice_text = result_notices.check_text(
+        _text(data, "public_notice", "办结公告", "Public notice", required=False))
     state = clocks.stop(case.clock) if case.clock else None
     case = _move(case, Action.COMPLETE, actor, reason=result,
                  data={"on_time": not (state and state.finished_late),
@@ -433,7 +453,9 @@ def _complete(case: Case, actor, data: dict) -> Case:
                  fields={"result": result, "approved": bool(approved), "delivery": delivery,
                          "delivery_address": address, "completed_at": timeutil.now(),
                          "delivered_on": _date(data, "delivered_on", "送达日期", "Delivery date", required=False),
-                         "public_notice": _text(data, "public_notice", "办结公告", "Public notice", required=False)})
+                         "public_notice": notice_text})
+    if result_notices.required(case):
+        result_notices.publish(case, notice_text)
     completion_sms.text_on_commit(case)  # the applicant learns it now, not with the rating invitation days later
     return case
 
@@ -451,6 +473,12 @@ HANDLERS = {
     Action.FORWARD: _forward,
     Action.FINISH_JOINT_TASK: _finish_joint_task,
     Action.COMPLETE: _complete,
+    Action.RETURN_APPLICATION: returns.return_application,
+    Action.REQUEST_REVIEW: returns.request_review,
+    Action.DECIDE_REVIEW: returns.decide_review,
+    Action.DESIGNATE_URGENT: urgency.designate_urgent,
+    Action.START_SPECIAL_PROCEDURE: special_procedures.start,
+    Action.END_SPECIAL_PROCEDURE: special_procedures.end,
 }
 assert set(HANDLERS) == set(Action), "every action needs a handler"
 

@@ -20,6 +20,8 @@ class Status(StrEnum):
     COMPLETED = "completed"  # 办结
     REJECTED = "rejected"  # 不予受理
     OUT_OF_REMIT = "out_of_remit"  # 不管件: routed elsewhere with an answer
+    RETURNED = "returned"  # 退回件: found after acceptance not to meet the conditions, returned with written reasons
+    REVIEW_REQUESTED = "review_requested"  # 复核: the applicant asked the director to review the return
 
 
 class Action(StrEnum):
@@ -35,10 +37,18 @@ class Action(StrEnum):
     FORWARD = "forward"
     FINISH_JOINT_TASK = "finish_joint_task"
     COMPLETE = "complete"
+    RETURN_APPLICATION = "return_application"
+    REQUEST_REVIEW = "request_review"
+    DECIDE_REVIEW = "decide_review"
+    DESIGNATE_URGENT = "designate_urgent"
+    START_SPECIAL_PROCEDURE = "start_special_procedure"
+    END_SPECIAL_PROCEDURE = "end_special_procedure"
 
 
 S, A = Status, Action
 _ACTIVE = (S.ACCEPTED, S.HANDED_OVER, S.RESULT_RETURNED, S.FORWARDED)
+# Where the window itself is deciding (not a higher-level site): a return or a special procedure happens here.
+_AT_THE_WINDOW = (S.ACCEPTED, S.HANDED_OVER, S.RESULT_RETURNED)
 
 TRANSITIONS: dict[Action, dict[Status, Status | None]] = {
     # None as target means "stays where it is" (extension, joint sub-task) or "back to where it was" (resume).
@@ -55,9 +65,20 @@ TRANSITIONS: dict[Action, dict[Status, Status | None]] = {
     A.FORWARD: {S.ACCEPTED: S.FORWARDED},
     A.FINISH_JOINT_TASK: {S.ACCEPTED: None, S.HANDED_OVER: None, S.RESULT_RETURNED: None},
     A.COMPLETE: {S.ACCEPTED: S.COMPLETED, S.RESULT_RETURNED: S.COMPLETED, S.FORWARDED: S.COMPLETED},
+    # Seed 002 §四: a return after acceptance; the applicant may ask for a review (复核), which, upheld, sends the
+    # case back to the window's processing (ACCEPTED: the window hands it over again if need be), dismissed,
+    # leaves it returned (`review_target`).
+    A.RETURN_APPLICATION: {s: S.RETURNED for s in _AT_THE_WINDOW},
+    A.REQUEST_REVIEW: {S.RETURNED: S.REVIEW_REQUESTED},
+    A.DECIDE_REVIEW: {S.REVIEW_REQUESTED: None},
+    # Seed 002 §五: the centre designates an open case urgent; the case stays where it is.
+    A.DESIGNATE_URGENT: {s: None for s in (S.REGISTERED, S.AWAITING_SUPPLEMENT, *_ACTIVE)},
+    # GB/T 39046 表7 特别程序: the clock pauses, the case stays where it is.
+    A.START_SPECIAL_PROCEDURE: {s: None for s in _AT_THE_WINDOW},
+    A.END_SPECIAL_PROCEDURE: {s: None for s in _AT_THE_WINDOW},
 }
 
-FINAL = frozenset({S.CONSULTATION, S.COMPLETED, S.REJECTED, S.OUT_OF_REMIT})
+FINAL = frozenset({S.CONSULTATION, S.COMPLETED, S.REJECTED, S.OUT_OF_REMIT, S.RETURNED})
 OPEN = frozenset(set(Status) - FINAL)
 
 
@@ -67,7 +88,8 @@ class IllegalTransition(Exception):
         self.action, self.status = action, status
 
 
-def target(action: Action | str, current: Status | str, *, resume_to: Status | str | None = None) -> Status:
+def target(action: Action | str, current: Status | str, *, resume_to: Status | str | None = None,
+           upheld: bool | None = None) -> Status:
     """The status after `action` from `current`, or IllegalTransition."""
     try:
         action, current = Action(action), Status(current)
@@ -78,12 +100,28 @@ def target(action: Action | str, current: Status | str, *, resume_to: Status | s
         raise IllegalTransition(action, current)
     nxt = table[current]
     if nxt is None:
+        if action is A.DECIDE_REVIEW:
+            if upheld is None:
+                raise IllegalTransition(action, current)  # the decision picks the target
+            return review_target(upheld)
         if action is A.RESUME:
             if not resume_to:
                 raise IllegalTransition(action, current)
             return Status(resume_to)
         return current
     return nxt
+
+
+def review_target(upheld: bool) -> Status:
+    """Where a decided review leaves the case: back in processing when the return is overturned, else returned."""
+    return S.ACCEPTED if upheld else S.RETURNED
+
+
+def is_allowed(action: Action | str, current: Status | str) -> bool:
+    try:
+        return Status(current) in TRANSITIONS[Action(action)]
+    except ValueError:
+        return False
 
 
 def allowed_actions(current: Status | str) -> list[Action]:

@@ -2,9 +2,9 @@
 the first-contact log and the manager's view of the site. They call the same services as the API."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,12 +23,15 @@ from bianmin.orgs.roles import Role
 from bianmin.orgs.scoping import can, own_site, sites_for
 
 from . import notices as case_notices
-from . import page_parts, selectors, services
+from . import page_parts, returns, selectors, services, special_procedures
 from .forms import ItemNotChosen, action_data, item_options, resolve_item
-from .models import ACTION_LABELS, Case, Delivery, FirstContact, Notice, RejectionGround
-from .states import OPEN, Action, Status, allowed_actions
+from .models import ACTION_LABELS, Case, Delivery, FirstContact, Notice, RejectionGround, ReturnGround, SpecialProcedure
+from .states import OPEN, Action, Status
+from .views_first_contacts import FIRST_CONTACTS_PER_PAGE  # noqa: F401  (the page moved; earlier callers import it here)
 
-FIRST_CONTACTS_PER_PAGE = 30
+# While a return decision can still be taken: the return decision's limit is shown on the case page.
+RETURNABLE = (Status.ACCEPTED, Status.HANDED_OVER, Status.RESULT_RETURNED)
+
 
 # The cases a window is working on: not those waiting for the applicant's materials or followed at a higher site.
 AT_THE_WINDOW = [Status.REGISTERED, Status.ACCEPTED, Status.HANDED_OVER, Status.RESULT_RETURNED]
@@ -122,7 +125,7 @@ def _queue_ticket(request, site: Site):
 def _case_context(request, case: Case, **extra) -> dict:
     state = state_of(case.clock) if case.clock else None
     hstate = state_of(case.handover_clock) if case.handover_clock_id else None
-    actions = [a for a in allowed_actions(case.status)]
+    actions = services.available_actions(case, request.user)
     # Who may be named to approve an extension: the managers and supervisors whose grant reaches the site.
     approvers = scoping.people([Role.MANAGER, Role.SUPERVISOR], case.site, scoping.SITES)
     return {
@@ -140,6 +143,13 @@ def _case_context(request, case: Case, **extra) -> dict:
         "upper_sites": Site.objects.filter(unit__path__in=_ancestor_paths(case.site.unit)).exclude(unit=case.site.unit),
         "approvers": approvers,
         "rejection_grounds": RejectionGround.choices,
+        "return_grounds": ReturnGround.choices,
+        "special_kinds": SpecialProcedure.Kind.choices,
+        "special_procedures": [(p, special_procedures.overran(p)) for p in case.special_procedures.all()],
+        "returns": case.returns.select_related("notice", "review_clock"),
+        "return_decision_due": returns.decision_due(case) if case.status in RETURNABLE else None,
+        "review_days": settings.BIANMIN["RETURN_REVIEW_WORKDAYS"],
+        "result_notice": getattr(case, "result_notice", None),
         "deliveries": Delivery.choices,
         "today": timeutil.today(),
         "rating_panel": page_parts.part(page_parts.rating_panel, request.user, case),
@@ -217,9 +227,15 @@ def notice_print(request, notice_id: int):
     case = notice.case
     state = state_of(case.clock) if case and case.clock else None
     rating_qr = page_parts.part(page_parts.receipt_qr, case) if notice.kind == Notice.Kind.RECEIPT and case else None
+    extra = {}
+    if notice.kind == Notice.Kind.RETURN:
+        extra = {"copies": [_("第一联（窗口存根）"), _("第二联（交服务对象）")],
+                 "ground": dict(ReturnGround.choices).get(notice.content.get("ground"), "")}
+    elif notice.kind == Notice.Kind.SPECIAL:
+        extra = {"kind_label": dict(SpecialProcedure.Kind.choices).get(notice.content.get("kind"), "")}
     return render(request, f"print/{notice.kind}.html", {"notice": notice, "case": case, "state": state,
                                                          "item": notice.item, "site": notice.site,
-                                                         "rating_qr": rating_qr})
+                                                         "rating_qr": rating_qr, **extra})
 
 
 @login_required
@@ -233,35 +249,6 @@ def completion_receipt(request, case_id: int):
         "state": state_of(case.clock) if case.clock else None,
         "rating_qr": page_parts.part(page_parts.receipt_qr, case),
     })
-
-
-@login_required
-def first_contacts(request):
-    site = _site_of(request.user)
-    if site is None or not services.may(request.user, Perm.HANDLE_CASE, site=site):
-        raise Http404
-    ctx = {"site": site, "windows": Window.objects.filter(site=site).order_by("number"), "form": request.POST,
-           "outcomes": [(FirstContact.Outcome.ANSWERED, FirstContact.Outcome.ANSWERED.label),
-                        (FirstContact.Outcome.GUIDED, FirstContact.Outcome.GUIDED.label)]}
-    status = 200
-    if request.method == "POST":
-        post = request.POST
-        window = Window.objects.filter(site=site, pk=post.get("guided_to_window") or 0).first()
-        try:
-            services.log_first_contact(request.user, site=site, visitor_name=post.get("visitor_name", ""),
-                                       visitor_phone=post.get("visitor_phone", ""), question=post.get("question", ""),
-                                       outcome=post.get("outcome", ""), guided_to_window=window,
-                                       guided_to_person=post.get("guided_to_person", ""))
-            messages.success(request, _("首问登记已保存。"))
-            return redirect("workbench:first_contacts")
-        except DomainError as exc:
-            ctx["error"], status = exc, exc.status
-    # Paged: a busy hall logs hundreds a week, and on a phone each row is a card.
-    ctx["page"] = page = Paginator(
-        FirstContact.objects.filter(site=site).select_related("owner", "guided_to_window", "case").order_by("-at", "-pk"),
-        FIRST_CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
-    ctx["contacts"] = page.object_list
-    return render(request, "workbench/first_contacts.html", ctx, status=status)
 
 
 @login_required

@@ -65,6 +65,9 @@ class Item(models.Model):
     tolerant = models.BooleanField(_("容缺受理"), default=False)
     high_frequency = models.BooleanField(_("高频事项"), default=False)
     secret = models.BooleanField(_("涉密"), default=False, help_text=_("涉密事项不在公开页面显示"))
+    # Items whose law requires the result to be published (办结公告, seed 002): the notice period; 0 = none.
+    result_notice_workdays = models.PositiveSmallIntegerField(_("办结公告期（工作日）"), default=0,
+                                                              help_text=_("法律规定须公告办理结果的事项填写公告期，0 为无需公告"))
     # Search keys filled on save: full pinyin and initials of the name ("护照" → "huzhao", "hz").
     search_pinyin = models.CharField(max_length=800, editable=False, default="", db_index=False)
     search_initials = models.CharField(max_length=200, editable=False, default="")

@@ -111,6 +111,12 @@ def _appeal(appeal) -> Owner:
                  _unique(people_with([SUPERVISOR], appeal, "region")))
 
 
+def _counter_complaint(complaint) -> Owner:
+    return Owner("counter_complaint", complaint, f"窗口投诉 {complaint.number} 的答复期限",
+                 _link("workbench:complaint", complaint.pk),
+                 _unique([complaint.received_by, *_site_managers(complaint)]))
+
+
 # Related name on Clock → how to describe that owner. Checked in this order; a clock has at most one owner.
 OWNER_KINDS: dict[str, Callable[[Any], Owner]] = {
     "case": _case,
@@ -121,6 +127,7 @@ OWNER_KINDS: dict[str, Callable[[Any], Owner]] = {
     "ledger_ticket": _ticket("台账整改期限", "ledger_ticket"),
     "hotline_order": _hotline_order,
     "appeal": _appeal,
+    "counter_complaint": _counter_complaint,
 }
 
 

@@ -20,7 +20,10 @@ from .worktime.clock import ClockFacts, ClockState, LimitUnit, Pause, Warning, e
 from .worktime.loader import get_calendar
 
 
-def _share() -> float:
+def _share(clock: Clock | None = None) -> float:
+    """The share of its limit at which a clock turns yellow: its own (an urgent case's) or the setting."""
+    if clock is not None and clock.warning_share:
+        return clock.warning_share
     return settings.BIANMIN["WARNING_SHARE"]
 
 
@@ -40,7 +43,7 @@ def facts_of(clock: Clock) -> ClockFacts:
 def state_of(clock: Clock, now: dt.datetime | None = None) -> ClockState:
     """The clock's state at `now` (default: this moment). A stopped clock is frozen at its stop: its warning,
     overdue days and `finished_late` say how the work ended, whenever it is looked at."""
-    return evaluate(get_calendar(), facts_of(clock), timezone.localtime(now or timeutil.now()), _share())
+    return evaluate(get_calendar(), facts_of(clock), timezone.localtime(now or timeutil.now()), _share(clock))
 
 
 def _field(prefix: str, name: str) -> str:
@@ -95,8 +98,10 @@ def refresh(clock: Clock, now: dt.datetime | None = None) -> ClockState:
     return state
 
 
-def start_clock(start: dt.datetime, amount: int, unit: str, purpose: str = "") -> Clock:
-    clock = Clock.objects.create(start=start, amount=amount, unit=LimitUnit(unit).value, purpose=purpose)
+def start_clock(start: dt.datetime, amount: int, unit: str, purpose: str = "",
+                warning_share: float | None = None) -> Clock:
+    clock = Clock.objects.create(start=start, amount=amount, unit=LimitUnit(unit).value, purpose=purpose,
+                                 warning_share=warning_share)
     refresh(clock, start)
     return clock
 

@@ -7,6 +7,7 @@ stay small. They are applied once, at the boundary — core.middleware.InputBoun
 sizes, the API's operation decorator (bianmin/api.py) for integers — so no view has to remember them."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
@@ -114,6 +115,16 @@ def mobile_number(value, *, field: str = "phone", required: bool = False) -> str
     if not _MOBILE.fullmatch(phone):
         raise InvalidInput("请输入 11 位手机号码。", "Enter an 11-digit mobile number.", field=field)
     return phone
+
+
+def object_id(raw) -> int | None:
+    """An id from a query string or a form (a positive integer that fits a 64-bit column), or None: callers treat
+    None as "no such object" (404), never as an error of their own."""
+    with contextlib.suppress(TypeError, ValueError):
+        value = int(str(raw))
+        if 0 < value < 2**63:
+            return value
+    return None
 
 
 def leaves(data, path: str = "") -> Iterator[tuple[str, object]]:

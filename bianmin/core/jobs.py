@@ -60,6 +60,7 @@ def remind_calendar() -> int:
 # in before the statistics are rolled up; and the rollups are complete before reports are generated from them.
 ORDER = (
     "deadlines",
+    "first_contact_warnings",
     "calendar_reminder",
     "rating_honesty",
     "rating_invitations",
@@ -76,6 +77,7 @@ ORDER = (
     "queue_close_day",
     "staffops_sync",
     "stats_rollup",
+    "alerts",
     "stats_queue_rollup",
     "staffops_awards",
     "scheduled_reports",

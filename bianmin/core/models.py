@@ -92,6 +92,8 @@ class Clock(models.Model):
     warning = models.CharField(_("预警"), max_length=10, choices=WARNING_CHOICES, default=Warning.NONE.value)
     stopped_at = models.DateTimeField(_("停止时间"), null=True, blank=True)
     purpose = models.CharField(_("用途"), max_length=40, blank=True)
+    # The share of the limit at which it turns yellow when not the setting's (an urgent case warns earlier).
+    warning_share = models.FloatField(_("预警比例"), null=True, blank=True)
     # Set when the official calendar would bring forward a due date already promised to the applicant on a
     # receipt: the promise stands (SPEC §3), so the due moment is never earlier than this.
     not_before = models.DateTimeField(_("承诺期限不早于"), null=True, blank=True)
@@ -111,6 +113,9 @@ class ClockPause(models.Model):
         SPECIAL = "special", _("特别程序（专家评审等）")
         PUBLIC_NOTICE = "public_notice", _("公示")
         SURVEY = "survey", _("现场勘察")
+        HEARING = "hearing", _("听证")
+        INSPECTION = "inspection", _("检验检测检疫")
+        REVIEW = "review", _("退回件复核")
 
     clock = models.ForeignKey(Clock, on_delete=models.CASCADE, related_name="pauses")
     reason = models.CharField(_("原因"), max_length=20, choices=Reason.choices)

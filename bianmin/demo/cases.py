@@ -29,8 +29,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from bianmin.cases import services
-from bianmin.cases.models import Case, Delivery, FirstContact, RejectionGround
+from bianmin.cases import complaints, services
+from bianmin.cases.models import Case, CounterComplaint, Delivery, FirstContact, RejectionGround
 from bianmin.catalog.models import HandlingType, Item
 from bianmin.core import timeutil
 from bianmin.core.errors import CalendarNotCovered
@@ -119,7 +119,8 @@ def accept(time: str, offset: int = 0, **data: Any) -> Step:
 
 def complete(offset: int, time: str, result: str, delivery: str = "window", address: str = "",
              actor: str = "") -> Step:
-    data: dict[str, Any] = {"result": result, "delivery": delivery, "delivered_on": Workdays(0)}
+    data: dict[str, Any] = {"result": result, "delivery": delivery, "delivered_on": Workdays(0),
+                            "public_notice": ""}
     if address:
         data["delivery_address"] = address
     return S(offset, time, "complete", actor, **data)
@@ -301,6 +302,41 @@ CASES: tuple[DemoCase, ...] = (
     DemoCase(CLERK2, "centre", "zr03", Person("袁明亮", "男", "1985-12-19"), 1, "10:00", (
         accept("10:20"),
         complete(0, "16:30", "已办理抵押权首次登记，核发不动产登记证明。"),
+    )),
+
+    # ---- counter rules (issue 18) ------------------------------------------------------------------
+    # 退回件: after a site visit the application does not meet the conditions; returned with written reasons.
+    DemoCase(CLERK2, "centre", "zr06", Person("陶建新", "男", "1968-02-14"), 6, "10:10", (
+        accept("10:30"),
+        S(2, "15:40", "return_application", CLERK2, ground="not_qualified",
+          reasons=["经现场踏勘，拟建房屋位于河道管理范围内，不符合村庄规划", "不具备乡村建设规划许可核发条件"]),
+    )),
+    # 退回件 whose applicant asked for a review (复核): the centre manager has it to decide.
+    DemoCase(CLERK, "centre", "mz02", Person("石春兰", "女", "1961-10-03"), 5, "09:20", (
+        accept("09:40"),
+        S(1, "16:00", "return_application", ground="against_policy",
+          reasons=["经入户调查，申请人有具备赡养能力的法定赡养义务人，不符合特困人员认定条件"]),
+        S(2, "10:00", "request_review", reason="申请人称赡养义务人长期在外务工、收入不稳定，提交了务工收入证明"),
+    )),
+    # 急办件: designated by the centre manager with a shorter limit; the lead window has the notice.
+    DemoCase(CLERK, "centre", "mz03", Person("彭晓光", "男", "1984-07-19"), 1, "09:10", (
+        accept("09:25"),
+        S(0, "09:40", "designate_urgent", MANAGER, limit_workdays=2,
+          reason="申请人家中突发火灾，全家临时安置，急需救助"),
+    )),
+    # 特别程序 running: a site survey pauses the clock.
+    DemoCase(CLERK2, "centre", "zr01", Person("邱德胜", "男", "1973-05-22"), 4, "14:20", (
+        accept("14:40"),
+        S(1, "10:00", "start_special_procedure", CLERK2, kind="site_survey", planned_workdays=5,
+          note="需现场勘察房屋界址"),
+    )),
+    # 特别程序 ended, case completed; 低保 results are published (办结公告).
+    DemoCase(CLERK, "centre", "mz01", Person("龙桂芝", "女", "1955-12-08"), 9, "10:00", (
+        accept("10:15"),
+        S(1, "09:30", "start_special_procedure", kind="public_notice", planned_workdays=5,
+          note="低保审核确认前在村（居）务公开栏公示"),
+        S(7, "09:00", "end_special_procedure", result="公示期内无异议"),
+        complete(8, "15:00", "准予享受最低生活保障，自次月起按月发放。"),
     )),
 )
 
@@ -484,6 +520,20 @@ class _Runner:
                 services.log_first_contact(clerk, site=centre, visitor_name=c["visitor_name"],
                                            visitor_phone=c["visitor_phone"], question=c["question"],
                                            outcome=c["outcome"], guided_to_window=window, guided_to_person=person)
+        # A first contact the clerk is still following (首问负责: it stays on their list until done), and a complaint
+        # made at the centre about waiting, answered orally the same day (窗口投诉; about conduct only: no ticket).
+        with timeutil.travel_to(self.moment(self.days[1], "16:40")):
+            services.log_first_contact(clerk, site=centre, visitor_name="方国栋", visitor_phone="13905831102",
+                                       question="电话咨询父亲去世后养老保险个人账户余额如何继承，需核实后回复",
+                                       outcome=FirstContact.Outcome.PENDING, channel=FirstContact.Channel.PHONE)
+        with timeutil.travel_to(self.moment(self.days[2], "15:30")):
+            complaint = complaints.receive(clerk, site=centre, form=CounterComplaint.Form.ORAL,
+                                           complainant_name="钱立新", complainant_phone="13905813377",
+                                           text="下午取号后在综合窗口前等候超过40分钟，希望增开窗口")
+        with timeutil.travel_to(self.moment(self.days[2], "16:10")):
+            complaints.answer(self.users[MANAGER], complaint.pk,
+                              text="已向投诉人当面说明：下午办件高峰已临时增开2号综合窗口，并安排引导员分流；感谢监督。",
+                              answer_form=CounterComplaint.Form.ORAL)
 
     def run(self, result: Result) -> None:
         stalled: set[int] = set()

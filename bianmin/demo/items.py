@@ -72,7 +72,9 @@ ITEMS: list[dict] = [
                    M("残疾人证或县级以上医院疾病诊断证明（家庭成员有重残重病时提供）", SUP, COPY, 1,
                      "残联或医疗机构", "诊断证明超过6个月")],
      "procedure": P_ASSIST, "limits": (30, WD, 20, WD), "handling": "committed",
-     "channels": [WINDOW, ONLINE, PROXY], "flags": {"once", "tolerant", "hot"}, "township": "民政", "village": True},
+     "channels": [WINDOW, ONLINE, PROXY], "flags": {"once", "tolerant", "hot"}, "township": "民政", "village": True,
+     # 《最低生活保障审核确认办法》第二十条: the result is made public (公示期为7天, five working days here).
+     "notice_workdays": 5},
     {"key": "mz02", "name": "特困人员救助供养审核确认", "type": "benefit",
      "basis": f"{SOCIAL_ASSISTANCE}第十四条至第二十条；《特困人员认定办法》（民发〔2021〕43号）",
      "conditions": ["无劳动能力", "无生活来源",

@@ -137,6 +137,7 @@ class _Loader:
                 "online": item_data.ONLINE in data["channels"], "bookable": "book" in flags,
                 "tolerant": "tolerant" in flags, "high_frequency": "hot" in flags,
                 "secret": data.get("secret", False),
+                "result_notice_workdays": data.get("notice_workdays", 0),
             })
             if created:
                 self.summary.created["item"] += 1

@@ -9,6 +9,7 @@ from itertools import groupby
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -138,3 +139,13 @@ def issued_notice(request, notice_id: int):
         "g": g, "notice": issued, "site": issued.site, "date": timezone.localtime(issued.created_at).date(),
         "may_issue": False, **_present(g),
     })
+
+
+def result_notices(request):
+    """办结公告: the results the law requires to be published, while their notice period runs (no personal data
+    beyond the applicant as the notice names them)."""
+    from bianmin.cases import result_notices as board
+
+    notices = board.current().order_by("-published_at", "-id")
+    page = Paginator(notices, 30).get_page(inputs.page_number(request.GET.get("page")))
+    return render(request, "portal/result_notices.html", {"page": page})

@@ -16,6 +16,12 @@ class RatingsConfig(AppConfig):
         # The case page and the receipt show this app's panel and QR code without the cases app importing it.
         page_parts.rating_panel.provide(case_page.case_panel)
         page_parts.receipt_qr.provide(case_page.receipt_qr)
+        # A counter complaint about a service enters the rectification loop as a 综合点评 complaint.
+        from bianmin.cases import complaints
+
+        from . import comments
+
+        complaints.service_complaint.provide(comments.add_counter_complaint)
         register("rating_honesty", honesty.sweep)
         register("rating_invitations", invitations.send_due)
         register("default_ratings", defaults.write_due)

@@ -127,6 +127,10 @@ def add_comment(actor, *, source, text, target_unit: Unit | None = None, target_
     """Store one comment. `actor` is None for the public (portal only), else a staff member with
     ENTER_COMMENT whose scope covers the target."""
     source = _clean_source(source)
+    if source == CommentSource.COUNTER:
+        raise InvalidInput("窗口投诉请在“窗口投诉”登记，由其按时限答复。",
+                           "Complaints made at the centre are recorded in the counter complaints register.",
+                           field="source")
     if actor is None:
         if source not in PUBLIC_SOURCES:
             raise PermissionDenied("该来源的点评只能由工作人员录入；网上留言请选择“网上留言”。",
@@ -152,6 +156,18 @@ def add_comment(actor, *, source, text, target_unit: Unit | None = None, target_
         unit_path=path, text=body, contact_name=name, contact_phone=phone, entered_by=actor,
         created_at=timeutil.now())
     events.send(events.comment_stored, Comment, comment=comment)  # e.g. a complaint opens a ticket (rectification)
+    return comment
+
+
+def add_counter_complaint(complaint, target_unit: Unit | None, target_item: Item | None) -> Comment:
+    """A complaint made at the centre about a service (cases.complaints, provided as its `service_complaint`): the
+    综合点评 complaint through which it enters the rectification loop. Its receiver was checked by the complaint's
+    own service; the complainant's name and phone stay with the complaint (confidentiality)."""
+    comment = Comment.objects.create(
+        source=CommentSource.COUNTER, is_complaint=True, target_unit=target_unit, target_item=target_item,
+        unit_path=unit_path_for(target_unit, target_item), text=f"窗口投诉 {complaint.number}：{complaint.text}",
+        entered_by=complaint.received_by, created_at=complaint.received_at)
+    events.send(events.comment_stored, Comment, comment=comment)  # a complaint opens a ticket (rectification)
     return comment
 
 

@@ -309,6 +309,7 @@ class CommentSource(models.TextChoices):
     SUPERVISION = "supervision", _("监督平台")
     PORTAL = "portal", _("网上留言")
     OTHER_MEDIA = "media", _("媒体及其他")
+    COUNTER = "counter", _("窗口投诉")  # a complaint made at the centre (cases.complaints)
 
 
 class Comment(models.Model):

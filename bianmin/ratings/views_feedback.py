@@ -124,7 +124,9 @@ def _items_for(user):
 @require_http_methods(["GET", "POST"])
 def comment_enter(request):
     _require(request.user, can(request.user, Perm.ENTER_COMMENT))
-    sources = [(v, label) for v, label in CommentSource.choices if v != CommentSource.PORTAL]
+    # Portal comments come from the public; counter complaints from their own register (cases.complaints).
+    sources = [(v, label) for v, label in CommentSource.choices
+               if v not in (CommentSource.PORTAL, CommentSource.COUNTER)]
     ctx = {"sources": sources, "levels": Level.choices, "units": comments.enterable_units(request.user),
            "items": _items_for(request.user), "form": request.POST, "max_text": comments.MAX_TEXT}
     if request.method == "POST":

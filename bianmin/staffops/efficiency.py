@@ -5,8 +5,9 @@ Personal warnings, one per fact, named by their `source_key`:
                jurisdiction's `late_early_warning_over` (3);
 - missed_limit warn:missed:<case> — a case the person handled ran past its time limit in the month and no delay
                explanation (超时说明) is recorded on it;
-- first_contact warn:first_contact:<entry> — a first-contact entry left undone: "register a case" with no case
-               linked once its day is over, or "guided" without naming the window or person;
+- first_contact warn:first_contact:<entry> — a first-contact entry left undone: left open past its limit
+               (cases.first_contacts: still open after its due moment, or closed only after it), or "register a case"
+               with no case linked once its day is over;
 - rudeness     warn:rudeness:<ticket> — a ticket verified as true and marked as a matter of conduct.
 Collective warnings (warn:collective:<unit>:<YYYY-MM of the period's start>): a department (the warned people's
 Staff.origin_unit) with `collective_warning_at` (3) or more standing personal warnings, manual ones included, in the
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
+from bianmin.cases import first_contacts
 from bianmin.cases.models import FirstContact
 from bianmin.core import timeutil
 from bianmin.orgs.models import Staff, Unit
@@ -116,8 +118,7 @@ def _missed_limits(month: dt.date, now: dt.datetime) -> list[Want]:
 
 def _first_contacts(month: dt.date, now: dt.datetime) -> list[Want]:
     lo, hi = month_bounds(month)
-    undone = Q(outcome=FirstContact.Outcome.CASE, case__isnull=True) | \
-        Q(outcome=FirstContact.Outcome.GUIDED, guided_to_window__isnull=True, guided_to_person="")
+    undone = Q(outcome=FirstContact.Outcome.CASE, case__isnull=True) | first_contacts.left_open_past_limit(now)
     entries = list(FirstContact.objects.filter(undone, at__gte=lo, at__lt=hi).select_related("site"))
     staff = {s.user_id: s for s in Staff.objects.filter(user_id__in={e.owner_id for e in entries})
              .select_related("user", "origin_unit")}
@@ -128,14 +129,14 @@ def _first_contacts(month: dt.date, now: dt.datetime) -> list[Want]:
         day = timezone.localtime(entry.at).date()
         if person is None:
             continue
-        if entry.outcome == FirstContact.Outcome.CASE:
+        if entry.outcome == FirstContact.Outcome.CASE and entry.case_id is None:
             if day >= today:
                 continue  # the case may still be registered today
-            what = "登记办件，但当日未登记关联办件"
+            what = "处理方式为登记办件，但当日未登记关联办件"
         else:
-            what = "引导至其他窗口，但未登记引导至的窗口或人员"
+            what = f"超过跟踪期限（{timezone.localtime(entry.due_at):%Y-%m-%d %H:%M}）仍未办结"
         wanted.append(Want(f"{DERIVED}first_contact:{entry.pk}", person, entry.site, entry.at,
-                           f"{timezone.localtime(entry.at):%Y-%m-%d %H:%M} 首问登记处理方式为{what}",
+                           f"{timezone.localtime(entry.at):%Y-%m-%d %H:%M} 首问登记{what}",
                            first_contact=entry))
     return wanted
 

@@ -5,7 +5,6 @@ its scope (a site manager: their site; a supervisor: the sites of their subtree)
 Out of scope is a 404 that says nothing about whether the person exists."""
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
 
@@ -13,6 +12,7 @@ from django.db.models import Q
 
 from bianmin.core import timeutil
 from bianmin.core.errors import InvalidInput, NotFound
+from bianmin.core.inputs import object_id
 from bianmin.hall import attendance
 from bianmin.orgs.models import Site, Staff, Unit, Window
 from bianmin.orgs.roles import Action
@@ -25,12 +25,8 @@ MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def _as_id(raw) -> int | None:
-    with contextlib.suppress(TypeError, ValueError):
-        value = int(str(raw))
-        if 0 < value < 2**63:
-            return value
-    return None
+# Ids from query strings and forms: one rule (core.inputs).
+_as_id = object_id
 
 
 def staff_of_sites(sites):

@@ -28,11 +28,12 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Greatest, TruncDate
+from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
-from bianmin.cases.models import CaseEvent
+from bianmin.cases.models import CaseEvent, SpecialProcedure
 from bianmin.cases.states import Action as CaseAction
+from bianmin.cases.states import Status as CaseStatus
 from bianmin.catalog.models import HandlingType, ItemType
 from bianmin.core.clocks import finished_late
 from bianmin.core.worktime.clock import LimitUnit
@@ -43,7 +44,7 @@ from .models import CaseDimension, DailyCaseRollup, WorkdayOrdinal
 from .sources import completed_cases, has_counted_rating
 
 COUNT_FIELDS = ("completed", "late", "instant", "rated", "one_visit", "limit_cases", "used_workdays",
-                "statutory_workdays")
+                "statutory_workdays", "returned", "urgent", "urgent_late", "special_workdays")
 KEY_FIELDS = {CaseDimension.SITE: "site_id", CaseDimension.WINDOW: "window_id", CaseDimension.ITEM: "item_id"}
 def workday_ordinals() -> dict[dt.date, int]:
     """The calendar's working-day numbers (WorkCalendar.working_day_numbers). Dates without one are outside
@@ -99,7 +100,13 @@ def _counted_cases(days: list[dt.date]):
         n_used_workdays=Case(When(c_has_limit=1, then=Greatest(F("c_ord") - F("a_ord"), Value(0))), default=0,
                              output_field=IntegerField()),
         n_statutory_workdays=Case(When(c_has_limit=1, then=F("c_statutory")), default=0,
-                                  output_field=IntegerField()))
+                                  output_field=IntegerField()),
+        n_returned=_flag(Q(status__in=(CaseStatus.RETURNED, CaseStatus.REVIEW_REQUESTED))),
+        n_urgent=_flag(Q(urgent=True)),
+        n_urgent_late=_flag(Q(urgent=True) & finished_late("clock")),
+        n_special_workdays=Coalesce(Subquery(
+            SpecialProcedure.objects.filter(case=OuterRef("pk")).order_by().values("case")
+            .annotate(days=Sum("workdays_used")).values("days")[:1], output_field=IntegerField()), Value(0)))
 
 
 def write_days(days: list[dt.date]) -> int:

@@ -49,6 +49,10 @@ DEFINITIONS = {
     "time_compression": _("办理时限压缩率：只计行权事项（公共服务事项除外），1 − 实际办理用时 ÷ 法定时限（按工作日计，"
                           "自受理至办结，按自然日计的法定时限按每周五个工作日折算；要求达到 60% 以上）。"),
     "one_visit_rate": _("办件一次办结率：期间内办结的办件中未要求补正材料的件数 ÷ 期间内办结的办件数。"),
+    "returned": _("退回件数：期间内作退回件处理（受理后经审查不具备条件，书面说明原因退回）的办件数，含申请复核中的。"),
+    "urgent_on_time_rate": _("急办件按时办结率：期间内办结的急办件中在急办时限内办结的件数 ÷ 期间内办结的急办件数。"),
+    "special_procedure_days": _("特别程序用时：期间内办结的办件因专家评审、公告、现场勘察、听证、检验检测检疫等特别程序"
+                                "暂停计时的工作日数之和（不计入办理时限）。"),
     "hotline_response_rate": hotline_figures.DEFINITIONS["response_rate"],
     "hotline_resolution_rate": hotline_figures.DEFINITIONS["resolution_rate"],
     "hotline_satisfaction_rate": hotline_figures.DEFINITIONS["satisfaction_rate"],
@@ -120,6 +124,9 @@ class Summary:
     instant_case_share: Rate
     time_compression: float | None
     one_visit_rate: Rate
+    returned: int
+    urgent_on_time_rate: Rate
+    special_procedure_days: int
     hotline_response_rate: Rate
     hotline_resolution_rate: Rate
     hotline_satisfaction_rate: Rate
@@ -206,6 +213,9 @@ def summary(target: Target, date_from: dt.date, date_to: dt.date) -> Summary:
         instant_rate=instant_items(target), instant_case_share=Rate(cases["instant"], completed),
         time_compression=compression(cases),
         one_visit_rate=Rate(cases["one_visit"], completed),
+        returned=cases["returned"],
+        urgent_on_time_rate=Rate(cases["urgent"] - cases["urgent_late"], cases["urgent"]),
+        special_procedure_days=cases["special_workdays"],
         hotline_response_rate=hotline.response, hotline_resolution_rate=hotline.resolution,
         hotline_satisfaction_rate=hotline.satisfaction, hotline_first_call_rate=hotline.first_call_resolution,
     )
@@ -220,6 +230,8 @@ LABELS = {
     "rectified_on_time_rate": _("差评按时整改率"), "on_time_rate": _("按时办结率"), "overdue": _("超期件数"),
     "instant_rate": _("即办件比率"), "instant_case_share": _("即办件办件占比"), "time_compression": _("办理时限压缩率"),
     "one_visit_rate": _("办件一次办结率"),
+    "returned": _("退回件数"), "urgent_on_time_rate": _("急办件按时办结率"),
+    "special_procedure_days": _("特别程序用时（工作日）"),
     "hotline_response_rate": _("热线响应率"), "hotline_resolution_rate": _("热线解决率"),
     "hotline_satisfaction_rate": _("热线满意率"), "hotline_first_call_rate": _("热线一次办结率"),
     "default_good": _("默认好评"),

@@ -136,6 +136,12 @@ class DailyCaseRollup(RollupKey):
     limit_cases = models.PositiveIntegerField(default=0)
     used_workdays = models.PositiveBigIntegerField(default=0)
     statutory_workdays = models.PositiveBigIntegerField(default=0)
+    # Counter rules (issue 18): cases closed by a return (退回件), urgent cases (急办件) and those of them late, and
+    # the working days special procedures (特别程序) paused the closed cases' clocks.
+    returned = models.PositiveIntegerField(default=0)
+    urgent = models.PositiveIntegerField(default=0)
+    urgent_late = models.PositiveIntegerField(default=0)
+    special_workdays = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("每日办件汇总")

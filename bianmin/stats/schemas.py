@@ -62,6 +62,11 @@ class SummaryOut(Schema):
     time_compression: float | None = Field(description="1 − working days used ÷ statutory limit, over the "
                                                         "completed cases of 行权事项 (public-service items excluded).")
     one_visit_rate: float | None
+    returned: int = Field(0, description="退回件: cases closed by a return in the period (reviews pending included).")
+    urgent_on_time_rate: float | None = Field(None, description="急办件 completed within their urgent limit ÷ 急办件 "
+                                                               "completed.")
+    special_procedure_days: int = Field(0, description="Working days special procedures paused the clocks of the "
+                                                       "cases completed in the period.")
     hotline_response_rate: float | None
     hotline_resolution_rate: float | None
     hotline_satisfaction_rate: float | None

@@ -139,7 +139,15 @@ def dashboard(request):
         "has_ratings": summary.ratings > 0, "ranking_definition": ranking.DEFINITION,
         "target_query": target_query(target), "league_rows": LEAGUE_ROWS,
         "points": points_league(request.user, target, date_to),
+        "open_alerts": open_alerts(request.user, target),
     })
+
+
+def open_alerts(user, target: metrics.Target) -> int:
+    """Open early warnings (bianmin.alerts) of the target the person may see: the figure beside the links."""
+    from bianmin.alerts.selectors import open_count
+
+    return open_count(user, unit=target.unit, site=target.site)
 
 
 def points_league(user, target: metrics.Target, date_to: dt.date) -> dict | None:
