@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
 from django.utils import timezone
 
 from bianmin.core import timeutil
 from bianmin.core.errors import InvalidInput
-from bianmin.core.masking import _ID_RE, _MOBILE_RE, mask_name
+from bianmin.core.masking import mask_name, mask_text
 from bianmin.core.worktime.loader import get_calendar
 
 from .models import Case, ResultNotice
@@ -24,7 +23,7 @@ def required(case: Case) -> bool:
 
 def check_text(value: str) -> str:
     """A notice is public: it must not carry a phone or ID number (SPEC §11, personal data)."""
-    if _ID_RE.search(value) or _MOBILE_RE.search(value):
+    if mask_text(value) != value:  # the masking rule found a phone or ID number in it
         raise InvalidInput("公告内容不能包含身份证号码或手机号码。",
                            "A public notice must not contain an ID or mobile number.", field="public_notice")
     return value
@@ -47,6 +46,6 @@ def publish(case: Case, text: str, at: dt.datetime | None = None) -> ResultNotic
 def current(today: dt.date | None = None):
     """Notices on the board today: published, not withdrawn, within their period. Secret items never show."""
     today = today or timezone.localtime(timeutil.now()).date()
-    return (ResultNotice.objects.filter(until__gte=today, withdrawn_at__isnull=True, item__secret=False)
-            .filter(Q(published_at__lte=timeutil.now()))
+    return (ResultNotice.objects.filter(until__gte=today, withdrawn_at__isnull=True, item__secret=False,
+                                        published_at__lte=timeutil.now())
             .select_related("site", "item", "case"))

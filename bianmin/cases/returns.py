@@ -21,10 +21,8 @@ from bianmin.core.inputs import choice, text, text_list
 from bianmin.core.models import Clock, ClockPause
 from bianmin.core.worktime.clock import LimitUnit
 from bianmin.core.worktime.loader import get_calendar
-from bianmin.orgs import scoping
-from bianmin.orgs.roles import Action as Perm
 
-from . import handover
+from . import handover, urgency
 from .models import Case, Notice, ReturnedApplication, ReturnGround
 from .moves import move
 from .notices import issue
@@ -92,8 +90,9 @@ def may_request_review(case: Case) -> bool:
 
 
 def may_decide(actor, case: Case) -> bool:
-    """The centre director or the leader in charge (seed 002 §四 2(3)): a manager of the site or above it."""
-    return scoping.may(actor, Perm.MANAGE_SITE, case.site, scoping.SITES)
+    """The centre director or the leader in charge (seed 002 §四 2(3)): the same people who designate urgent cases,
+    the managers of the site or above it."""
+    return urgency.may_designate(actor, case.site)
 
 
 def decide_review(case: Case, actor, data: dict) -> Case:

@@ -97,7 +97,7 @@ def register_case(actor, *, site: Site, item: Item, applicant: dict, window_id: 
     window = _window_for(site, item, actor, window_id)
     number = _case_number()
     # 急办件 are designated by the centre (seed 002 §五): a manager's urgent flag designates, a clerk's asks.
-    designates = bool(urgent) and urgency.may_designate(actor, _CaseAt(site))
+    designates = bool(urgent) and urgency.may_designate(actor, site)
     case = Case.objects.create(
         number=number, site=site, window=window, item=item, handling_type=item.handling_type, urgent=designates,
         urgent_requested=bool(urgent) and not designates, urgent_at=timeutil.now() if designates else None,
@@ -112,13 +112,6 @@ def register_case(actor, *, site: Site, item: Item, applicant: dict, window_id: 
         _entrust(case, entrustment)
     _record(case, "register", actor, "", data={"window": window.number, "proxy": bool(entrustment)})
     return case
-
-
-class _CaseAt:
-    """A case not yet created, for the permission checks that look at a case's site."""
-
-    def __init__(self, site: Site):
-        self.site = site
 
 
 def _case_number() -> str:
@@ -196,7 +189,7 @@ def available_actions(case: Case, actor=None) -> list[Action]:
         if act is Action.COMPLETE and running is not None:
             continue
         if act is Action.DESIGNATE_URGENT and (case.urgent or (actor is not None
-                                                               and not urgency.may_designate(actor, case))):
+                                                               and not urgency.may_designate(actor, case.site))):
             continue
         if act is Action.REQUEST_REVIEW and not returns.may_request_review(case):
             continue

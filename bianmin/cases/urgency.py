@@ -24,12 +24,13 @@ from .states import Action
 MAX_URGENT_WORKDAYS = 60
 
 
-def may_designate(actor, case: Case) -> bool:
-    return scoping.may(actor, Perm.MANAGE_SITE, case.site, scoping.SITES)
+def may_designate(actor, site) -> bool:
+    """The centre: a manager of the site or a region above it."""
+    return scoping.may(actor, Perm.MANAGE_SITE, site, scoping.SITES)
 
 
 def designate_urgent(case: Case, actor, data: dict) -> Case:
-    if not may_designate(actor, case):
+    if not may_designate(actor, case.site):
         raise PermissionDenied("急办件由中心认定，窗口工作人员不能认定。",
                                "Urgent cases are designated by the centre's managers, not by the clerk.")
     if case.urgent:

@@ -26,12 +26,8 @@ from . import notices as case_notices
 from . import page_parts, returns, selectors, services, special_procedures
 from .forms import ItemNotChosen, action_data, item_options, resolve_item
 from .models import ACTION_LABELS, Case, Delivery, FirstContact, Notice, RejectionGround, ReturnGround, SpecialProcedure
-from .states import OPEN, Action, Status
+from .states import OPEN, Action, Status, is_allowed
 from .views_first_contacts import FIRST_CONTACTS_PER_PAGE  # noqa: F401  (the page moved; earlier callers import it here)
-
-# While a return decision can still be taken: the return decision's limit is shown on the case page.
-RETURNABLE = (Status.ACCEPTED, Status.HANDED_OVER, Status.RESULT_RETURNED)
-
 
 # The cases a window is working on: not those waiting for the applicant's materials or followed at a higher site.
 AT_THE_WINDOW = [Status.REGISTERED, Status.ACCEPTED, Status.HANDED_OVER, Status.RESULT_RETURNED]
@@ -147,7 +143,9 @@ def _case_context(request, case: Case, **extra) -> dict:
         "special_kinds": SpecialProcedure.Kind.choices,
         "special_procedures": [(p, special_procedures.overran(p)) for p in case.special_procedures.all()],
         "returns": case.returns.select_related("notice", "review_clock"),
-        "return_decision_due": returns.decision_due(case) if case.status in RETURNABLE else None,
+        # Shown while a return can still be decided (the state table's rule).
+        "return_decision_due": (returns.decision_due(case)
+                                if is_allowed(Action.RETURN_APPLICATION, case.status) else None),
         "review_days": settings.BIANMIN["RETURN_REVIEW_WORKDAYS"],
         "result_notice": getattr(case, "result_notice", None),
         "deliveries": Delivery.choices,
