@@ -28,9 +28,13 @@ run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py demo
-	@$(PY) manage.py worker & WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	@$(PY) manage.py worker & WORKER=$$!; UPSTREAM=; \
+	  if [ "$${EXCHANGE_DEMO:-}" = 1 ]; then mkdir -p var; \
+	    $(PY) bench/upstream_server.py --host 127.0.0.1 --port 8811 --store var/upstream.sqlite3 >>var/upstream.log 2>&1 & UPSTREAM=$$!; fi; \
+	  trap "kill $$WORKER $$UPSTREAM 2>/dev/null" EXIT INT TERM; \
 	  echo ""; echo "  bianmin is at http://$(HOST):$(PORT)/  (staff sign-in: http://$(HOST):$(PORT)/accounts/login/)"; \
 	  echo "  Demo sign-ins (demo data only): demo-clerk, demo-manager, demo-supervisor, demo-agent, admin / password bianmin-demo"; \
+	  if [ -n "$$UPSTREAM" ]; then echo "  Test upstream of the exchange (EXCHANGE_DEMO=1): http://127.0.0.1:8811  (store var/upstream.sqlite3, log var/upstream.log)"; fi; \
 	  echo ""; \
 	  $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 

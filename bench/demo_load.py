@@ -7,12 +7,9 @@ much less.
 """
 from __future__ import annotations
 
-import os
 import resource
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -32,25 +29,11 @@ def _timed(args: list[str], env: dict) -> tuple[float, float]:
 
 
 def run_one(db: str, pg_url: str) -> dict:
-    env = dict(os.environ)
-    tmp = tempfile.mkdtemp(prefix="bianmin-bench-demo-")
-    env["BIANMIN_VAR_DIR"] = tmp
-    server, name = pg_url.rsplit("/", 1)
-    name = f"{name}_demo"
-    if db == "postgres":
-        env["DATABASE_URL"] = f"{server}/{name}"
-        subprocess.run(["psql", f"{server}/postgres", "-c", f'CREATE DATABASE "{name}"'], capture_output=True,
-                       check=False)
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{tmp}/demo.sqlite3"
-    try:
+    from throwaway import database  # bench/throwaway.py
+
+    with database(db, pg_url, "_demo") as env:
         migrate = _timed(["migrate", "--noinput", "-v0"], env)
         demo = _timed(["demo", "--quiet"], env)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if db == "postgres":
-            subprocess.run(["psql", f"{server}/postgres", "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'],
-                           capture_output=True, check=False)
     return {"database": db, "migrate_s": migrate[0], "migrate_cpu_s": migrate[1], "demo_s": demo[0],
             "demo_cpu_s": demo[1]}
 

@@ -9,6 +9,8 @@ docs/benchmarks.md:
              same database (bench/ratings.py; its options --seconds, --connections, --configs... work here too);
   - demo:    the first start of `make run`: `manage.py migrate` and `manage.py demo` on an empty database
              (bench/demo_load.py);
+  - exchange: what the national exchange's outbox adds to a rating, and the sending rate to the test upstream
+             over loopback HTTP, per profile style (bench/exchange.py);
   - stats:   only when asked for (`--only stats`, it generates 10 million ratings): dashboard queries over a
              province's year of ratings beside plain GROUP BYs, on PostgreSQL (bench/stats_scale.py).
 Each database run happens in a child process with its own DATABASE_URL and a throwaway database, so
@@ -20,10 +22,8 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -104,24 +104,11 @@ def child(n: int) -> dict:
 
 
 def run(db: str, n: int) -> dict:
-    env = dict(os.environ)
-    tmp = tempfile.mkdtemp(prefix="bianmin-bench-")
-    env["BIANMIN_VAR_DIR"] = tmp
-    server, name = PG_URL.rsplit("/", 1)
-    if db == "postgres":
-        env["DATABASE_URL"] = PG_URL
-        subprocess.run(["psql", f"{server}/postgres", "-c", f'CREATE DATABASE "{name}"'], capture_output=True,
-                       check=False)
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-    try:
+    from throwaway import database  # bench/throwaway.py (this directory is on sys.path when run as a script)
+
+    with database(db, PG_URL) as env:
         out = subprocess.run([sys.executable, __file__, "--child", "--n", str(n)], env=env, capture_output=True,
                              text=True, cwd=ROOT)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if db == "postgres":  # throwaway: nothing of it is kept
-            subprocess.run(["psql", f"{server}/postgres", "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'],
-                           capture_output=True, check=False)
     if out.returncode:
         sys.stderr.write(out.stderr)
         raise SystemExit(f"benchmark on {db} failed")
@@ -154,12 +141,14 @@ def machine() -> str:
 
 def main() -> None:
     import demo_load  # bench/demo_load.py
+    import exchange  # bench/exchange.py
     import ratings  # bench/ratings.py (this directory is on sys.path when run as a script)
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
-    parser.add_argument("--only", choices=["cases", "ratings", "demo", "stats"],
-                        help="run one benchmark (default: cases, ratings and demo; stats only when named)")
+    parser.add_argument("--only", choices=["cases", "ratings", "demo", "exchange", "stats"],
+                        help="run one benchmark (default: cases, ratings, demo and exchange; stats only when named)")
+    parser.add_argument("--exchange-n", type=int, default=2000, help="exchange: ratings per figure")
     parser.add_argument("--stats-ratings", type=int, default=10_000_000, help="stats: ratings to generate")
     parser.add_argument("--stats-reuse", action="store_true", help="stats: reuse the data set of an earlier run")
     parser.add_argument("--n", type=int, default=300, help="cases benchmark: requests per figure")
@@ -185,6 +174,7 @@ def main() -> None:
     case_rows = [run(db, args.n) for db in dbs] if args.only in (None, "cases") else []
     rating_results = ratings.run(dbs, args) if args.only in (None, "ratings") else []
     demo_rows = demo_load.run(dbs, PG_URL) if args.only in (None, "demo") else []
+    exchange_rows = exchange.run(dbs, args.exchange_n, PG_URL) if args.only in (None, "exchange") else []
     if case_rows:
         print()
         print(f"Cases and calendar (in-process, Django test client, n={args.n}):")
@@ -203,6 +193,9 @@ def main() -> None:
     if demo_rows:
         print()
         print(demo_load.markdown(demo_rows))
+    if exchange_rows:
+        print()
+        print(exchange.markdown(exchange_rows))
     print(f"\ntotal time: {time.perf_counter() - started:.0f} s")
 
 

@@ -141,6 +141,7 @@ def _register_routers() -> None:
     api.add_router("", "bianmin.staffops.api_awards.router")
     api.add_router("", "bianmin.staffops.api_checklist.router")
     api.add_router("", "bianmin.alerts.api.router")
+    api.add_router("", "bianmin.exchange.api.router")
     api.add_router("", "bianmin.cases.api_first_contacts.router")
     api.add_router("", "bianmin.cases.api_complaints.router")
     api.add_router("/cases", cases_router)

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "bianmin.visits",
     "bianmin.staffops",
     "bianmin.alerts",
+    "bianmin.exchange",
     "bianmin.demo",
 ]
 
@@ -360,4 +361,10 @@ BIANMIN = {
     "ALERT_BAD_REVIEWS": int(os.environ.get("BIANMIN_ALERT_BAD_REVIEWS", "3")),
     "ALERT_BAD_REVIEW_DAYS": int(os.environ.get("BIANMIN_ALERT_BAD_REVIEW_DAYS", "30")),
     "ALERT_MAX_RECORDS": int(os.environ.get("BIANMIN_ALERT_MAX_RECORDS", "20000")),
+    # The national exchange (bianmin.exchange, SPEC §10): the wait after the n-th failed attempt is
+    # BACKOFF_SECONDS·2^(n-1), at most BACKOFF_MAX_SECONDS, less a random share of up to half (jitter); a record is a
+    # dead letter after MAX_ATTEMPTS attempts.
+    "EXCHANGE_BACKOFF_SECONDS": float(os.environ.get("BIANMIN_EXCHANGE_BACKOFF_SECONDS", "30")),
+    "EXCHANGE_BACKOFF_MAX_SECONDS": float(os.environ.get("BIANMIN_EXCHANGE_BACKOFF_MAX_SECONDS", "21600")),
+    "EXCHANGE_MAX_ATTEMPTS": int(os.environ.get("BIANMIN_EXCHANGE_MAX_ATTEMPTS", "12")),
 }

@@ -17,6 +17,7 @@ urlpatterns = [
     path("workbench/hotline/", include("bianmin.hotline.urls")),
     path("workbench/stats/", include("bianmin.stats.urls")),
     path("workbench/alerts/", include("bianmin.alerts.urls")),
+    path("workbench/exchange/", include("bianmin.exchange.urls")),
     path("workbench/reports/", include("bianmin.reports.urls")),
     path("workbench/catalog/", include("bianmin.catalog.urls")),
     path("workbench/hall/", include("bianmin.hall.urls")),

@@ -56,6 +56,16 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 @pytest.fixture(autouse=True)
+def fresh_exchange_links():
+    """The exchange keeps its links in process memory (bianmin/exchange/links.py): each test reads its own."""
+    from bianmin.exchange import links
+
+    links.forget()
+    yield
+    links.forget()
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: cached answers (league tables, the public portal, sign-in
     failures) belong to the database of the test that stored them."""

@@ -171,6 +171,19 @@ def counter_things(world) -> dict:
     return {"entry_id": entry.pk, "complaint_id": complaint.pk}
 
 
+def exchange_things(world, rating) -> dict:
+    """The county linked to an upstream (bianmin.exchange) and the outbox row of the bad rating, a dead letter
+    (so that re-send and give-up meet their rule), plus the preview's path values: that rating."""
+    from bianmin.exchange import writer
+    from bianmin.exchange.models import ExchangeLink, OutboxRow, Status
+
+    ExchangeLink.objects.create(unit=world.county, profile="gbt39046-2020", url="http://127.0.0.1:9")
+    writer.write("rating", rating, "")
+    row = OutboxRow.objects.get(kind="rating", record_id=rating.pk)
+    OutboxRow.objects.filter(pk=row.pk).update(status=Status.DEAD, last_error="HTTP 400")
+    return {"row_id": row.pk, "exchange_kind": "rating", "exchange_record_id": rating.pk}
+
+
 def extra_things(hw, rating, ticket, order_id: int) -> dict:
     """The path values for surveys, visits, flags, assessment batches, attachments and guide codes."""
     world = hw.base
@@ -192,4 +205,5 @@ def extra_things(hw, rating, ticket, order_id: int) -> dict:
             **inspection_things(world),
             **assessment_things(world),
             "alert_id": county_alert(world),
-            **counter_things(world)}
+            **counter_things(world),
+            **exchange_things(world, rating)}

@@ -17,11 +17,13 @@ UNESCAPE = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
 
 def _inflate(raw: bytes) -> bytes:
-    body = raw.strip()
-    if body.endswith(b"~>"):  # reportlab's default: ASCII85 over Flate
-        body = base64.a85decode(body[:-2])
+    body = raw
+    if raw.strip().endswith(b"~>"):  # reportlab's default: ASCII85 over Flate
+        body = base64.a85decode(raw.strip()[:-2])
     try:
-        return zlib.decompress(body)
+        # A decompressor object, not zlib.decompress: a binary stream may end in bytes that look like whitespace
+        # (never strip it) and be followed by the line break before "endstream", which it ignores.
+        return zlib.decompressobj().decompress(body)
     except zlib.error:
         return raw
 

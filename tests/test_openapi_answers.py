@@ -21,7 +21,9 @@ PEOPLE = ("demo-supervisor", "demo-manager", "demo-clerk", "demo-agent", "admin"
 # Required query parameters of the operations that have some: a value that reads real data.
 QUERY = {"start": "2026-11-18", "amount": "5", "level": "site", "term": "排队"}
 # Path parameters no list endpoint gives.
-FIXED = {"day": "2026-10-01"}
+FIXED = {"day": "2026-10-01",
+         # the exchange preview of a record: the demo's first case (every demo case is at the county centre)
+         "kind": "case", "id": "1"}
 
 
 @pytest.fixture(scope="module")

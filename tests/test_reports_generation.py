@@ -143,9 +143,10 @@ def _workbook(report):
 def test_excel_figures_are_the_periods_summary(world, data):
     _sweep()
     wb = _workbook(_monthly(world.county))
-    # The staff assessment's sheets (issue 17, staffops.report_parts) come before the ledger.
+    # The staff assessment's sheets (issue 17, staffops.report_parts) and the exchange's reconciliation (issue 19)
+    # come before the ledger.
     assert wb.sheetnames == ["指标", "服务场所评价排名", "窗口评价排名", "窗口考核得分排名", "工作人员考核得分排名",
-                             "效能告诫", "评优结果", "整改台账"]
+                             "效能告诫", "评优结果", "数据汇聚对账", "整改台账"]
     header, *rows = _sheet_rows(wb["指标"])
     assert header == ["指标", "数值", "分子", "分母", "口径", "代码"]
     by_key = {r[5]: r for r in rows}

@@ -97,6 +97,13 @@ MATRIX: dict[str, str] = {
     "PAGE /workbench/alerts/": "LFFFAAAFFFA",
     "PAGE /workbench/alerts/policy/": "LFFFAAAFFFA",
     "PAGE /workbench/alerts/<int:alert_id>/acknowledge/": "LNNNVNVNNNV",
+    "PAGE /workbench/exchange/": "LFFFAAAFFFA",
+    "PAGE /workbench/exchange/rows/<int:row_id>/": "LFFFANAFFFA",
+    "PAGE /workbench/exchange/rows/<int:row_id>/resend/": "LFFFANFFFFA",
+    "PAGE /workbench/exchange/rows/<int:row_id>/give-up/": "LFFFVNFFFFV",
+    "PAGE /workbench/exchange/reconciliation/": "LFFFAAAFFFA",
+    "PAGE /workbench/exchange/reconciliation/run/": "LFFFAAFFFFA",
+    "PAGE /workbench/exchange/catalogue-import/": "LFFFFFFFFFA",
     "PAGE /workbench/catalog/search-words/": "LFFFAAAFFFA",
     "PAGE /workbench/reports/": "LFFFAAAFFFA",
     "PAGE /workbench/reports/generate": "LFFFVVVFFFV",
@@ -332,6 +339,13 @@ MATRIX: dict[str, str] = {
     "POST /api/v1/cases/{case_id}/designate_urgent": "LNAAANFNNNA",
     "POST /api/v1/cases/{case_id}/start_special_procedure": "LNAAANFNNNA",
     "POST /api/v1/cases/{case_id}/end_special_procedure": "LNAAANFNNNA",
+    # 数据汇聚 (bianmin.exchange): exchange managers (centre managers) act; supervisors watch; others are kept out.
+    "GET /api/v1/exchange/preview/{kind}/{id}": "LFFFANAFFFA",
+    "GET /api/v1/exchange/outbox": "LFFFAAAFFFA",
+    "POST /api/v1/exchange/outbox/{row_id}/resend": "LFFFANFFFFA",
+    "POST /api/v1/exchange/outbox/{row_id}/give-up": "LFFFANFFFFA",
+    "GET /api/v1/exchange/reconciliation": "LFFFAAAFFFA",
+    "GET /api/v1/exchange/profiles": "LFFFAAAFFFA",
 }
 
 
@@ -433,7 +447,8 @@ PER_ROUTE = {"/workbench/tickets/files/": {"attachment_id": "ticket_attachment_i
              "/hall/ticket/": {"token": "queue_ticket_token"},
              "/api/v1/queue/tickets/": {"token": "queue_ticket_token", "ticket_id": "queue_ticket_id"},
              "/workbench/queue/": {"ticket_id": "queue_ticket_id"},
-             "/open311/v2/^services/": {"code": "category_code"}}
+             "/open311/v2/^services/": {"code": "category_code"},
+             "/api/v1/exchange/preview/": {"kind": "exchange_kind", "id": "exchange_record_id"}}
 
 
 def concrete(route: str, values: dict) -> tuple[str, str]:

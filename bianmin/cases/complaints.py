@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from bianmin.catalog.models import Item
-from bianmin.core import clocks, timeutil
+from bianmin.core import clocks, outbox, timeutil
 from bianmin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bianmin.core.inputs import choice as _choice
 from bianmin.core.inputs import text as _text
@@ -189,6 +189,7 @@ def answer(actor, complaint_id: int, *, text: str, answer_form: str) -> CounterC
     now = timeutil.now()
     complaint.answer, complaint.answer_form, complaint.answered_at, complaint.answered_by = reply, how, now, actor
     complaint.save(update_fields=["answer", "answer_form", "answered_at", "answered_by"])
+    outbox.record("complaint", complaint)  # GB/T 39046 表10 (投诉), in this transaction
     clocks.stop(complaint.clock, now)
     return complaint
 

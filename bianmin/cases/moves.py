@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from bianmin.core import outbox
+
 from . import states
 from .models import Case, CaseEvent
 from .states import Action, Status
 
 MAX_TEXT = 2000
+# Moves the upstream platform hears of (GB/T 39046 表6 受理, 表8 办结); special procedures are recorded by
+# special_procedures.py, which knows the procedure.
+EXCHANGED = {Action.ACCEPT: "case_accept", Action.COMPLETE: "case_complete"}
 
 
 def record(case: Case, action: str, actor, from_status: str, reason: str = "", data: dict | None = None) -> CaseEvent:
@@ -25,4 +30,6 @@ def move(case: Case, action: Action, actor, *, reason: str = "", data: dict | No
     case.status = new.value
     case.save()
     record(case, action.value, actor, old, reason, data)
+    if action in EXCHANGED:
+        outbox.record(EXCHANGED[action], case)  # in this transaction: the national exchange (SPEC §10)
     return case

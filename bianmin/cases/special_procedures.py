@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from bianmin.core import clocks, timeutil
+from bianmin.core import clocks, outbox, timeutil
 from bianmin.core.errors import Conflict
 from bianmin.core.inputs import choice, integer, text
 from bianmin.core.models import ClockPause
@@ -51,8 +51,9 @@ def start(case: Case, actor, data: dict) -> Case:
     planned_end = get_calendar().add_working_days(timezone.localtime(now).date(), planned)
     clocks.pause(case.clock, PAUSE_REASON[SpecialProcedure.Kind(kind)], now)
     handover.follow_case(case, now)
-    SpecialProcedure.objects.create(case=case, kind=kind, note=note, planned_workdays=planned,
-                                    planned_end=planned_end, started_at=now, started_by=actor)
+    procedure = SpecialProcedure.objects.create(case=case, kind=kind, note=note, planned_workdays=planned,
+                                                planned_end=planned_end, started_at=now, started_by=actor)
+    outbox.record("case_special", case, event=f"{procedure.pk}/start")  # GB/T 39046 表7, in this transaction
     move(case, Action.START_SPECIAL_PROCEDURE, actor, reason=note,
          data={"kind": kind, "planned_workdays": planned, "planned_end": planned_end.isoformat()})
     issue(case, Notice.Kind.SPECIAL, actor,
@@ -72,6 +73,7 @@ def end(case: Case, actor, data: dict) -> Case:
                                                timezone.localtime(now).date())
     procedure.ended_at, procedure.ended_by, procedure.result, procedure.workdays_used = now, actor, result, used
     procedure.save()
+    outbox.record("case_special", case, event=f"{procedure.pk}/end")
     state = clocks.state_of(case.clock, now)
     return move(case, Action.END_SPECIAL_PROCEDURE, actor, reason=result,
                 data={"kind": procedure.kind, "workdays_used": used, "overran": used > procedure.planned_workdays,

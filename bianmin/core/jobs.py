@@ -78,6 +78,8 @@ ORDER = (
     "staffops_sync",
     "stats_rollup",
     "alerts",
+    "exchange_send",
+    "exchange_reconcile",
     "stats_queue_rollup",
     "staffops_awards",
     "scheduled_reports",

@@ -115,6 +115,23 @@ class _Loader:
             for key, (name, *_rest) in regions.DEPARTMENTS.items()
         }
 
+    # -- national exchange ----------------------------------------------------------------
+    def load_exchange(self) -> None:
+        """The county reports to the upstream platform under the national profile, before any case or rating is
+        made, so the demo's records are in the outbox. The link sends only with EXCHANGE_DEMO=1 (`make run` then
+        starts the test upstream at EXCHANGE_DEMO_URL); otherwise it is paused and the queue only fills up."""
+        import os
+
+        from bianmin.exchange.models import ExchangeLink
+
+        for n, unit in enumerate([self.county, *self.departments.values()], start=1):
+            if not unit.credit_code:  # fictional, well-formed 统一社会信用代码 (GB 32100: 18 characters)
+                unit.credit_code = f"11{regions.COUNTY_PREFIX}MB{n:07d}X"
+                unit.save(update_fields=["credit_code"])
+        ExchangeLink.objects.update_or_create(unit=self.county, defaults={
+            "profile": "gbt39046-2020", "url": os.environ.get("EXCHANGE_DEMO_URL", "http://127.0.0.1:8811"),
+            "active": os.environ.get("EXCHANGE_DEMO") == "1"})
+
     # -- service items --------------------------------------------------------------------
     def load_items(self) -> None:
         county_code = regions.COUNTY_PREFIX
@@ -362,7 +379,8 @@ class _Loader:
 
     # -- all ------------------------------------------------------------------------------
     def run(self) -> Summary:
-        for stage, step in (("地区与部门", self.load_regions), ("事项与办事指南", self.load_items),
+        for stage, step in (("地区与部门", self.load_regions), ("数据汇聚", self.load_exchange),
+                            ("事项与办事指南", self.load_items),
                             ("服务场所", self.load_sites), ("窗口与工作人员", self.load_windows),
                             ("演示账号", self.load_users), ("演示办件", self.load_cases), ("好差评", self.load_ratings),
                             ("12345 热线", self.load_hotline), ("大厅排队与预约", self.load_hall),

@@ -38,6 +38,8 @@ class Unit(models.Model):
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.REGION)
     level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
     division_code = models.CharField(_("行政区划代码"), max_length=9, blank=True, validators=[division_code])
+    # 统一社会信用代码 (GB 32100): the 受理/承办单位 code of the national exchange (GB/T 39046 表6–表10).
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
                                verbose_name=_("上级"))
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")

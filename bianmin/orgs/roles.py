@@ -48,6 +48,9 @@ class Action(models.TextChoices):
     # person scope); these grants reach other people's.
     VIEW_ASSESSMENT = "view_assessment"  # scores, deductions, warnings, awards, inspections, records, checklists
     ASSESS = "assess"  # manual deductions and warnings, reversals, inspections, records, checklist, the schedule
+    # The national exchange (SPEC §10, bianmin.exchange): the outbox, dead letters, reconciliation, previews.
+    VIEW_EXCHANGE = "view_exchange"
+    MANAGE_EXCHANGE = "manage_exchange"  # re-send or give up a dead letter (the exchange's manager)
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -61,7 +64,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
                              Action.APPROVE_EXTENSION, Action.UNMASK, Action.VIEW_RATINGS, Action.ENTER_RATING,
                              Action.MANAGE_DEVICES, Action.ENTER_COMMENT, Action.VIEW_TICKETS,
                              Action.HANDLE_TICKET, Action.FILE_APPEAL, Action.VIEW_WORKORDERS,
-                             Action.EDIT_PHRASES, Action.VIEW_STATS, Action.VIEW_ASSESSMENT, Action.ASSESS}),
+                             Action.EDIT_PHRASES, Action.VIEW_STATS, Action.VIEW_ASSESSMENT, Action.ASSESS,
+                             Action.VIEW_EXCHANGE, Action.MANAGE_EXCHANGE}),
     # Hotline grants. The agent is also the dispatcher (派单员): in a county 12345 centre the same seats take the
     # call, route it and call back, and the issue gives extension decisions to the dispatcher, who answers
     # to the caller for the promised time. Handlers act only on orders of their department subtree
@@ -73,7 +77,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.SUPERVISOR: frozenset({Action.VIEW_CASE, Action.VIEW_SITE, Action.APPROVE_EXTENSION, Action.UNMASK,
                                 Action.VIEW_RATINGS, Action.REVIEW_FLAGS, Action.ENTER_COMMENT, Action.SURVEY, Action.VIEW_TICKETS,
                                 Action.APPROVE_EXCLUSION, Action.DECIDE_APPEAL, Action.VIEW_WORKORDERS,
-                                Action.VIEW_STATS, Action.VIEW_ASSESSMENT, Action.ASSESS}),
+                                Action.VIEW_STATS, Action.VIEW_ASSESSMENT, Action.ASSESS, Action.VIEW_EXCHANGE}),
     Role.ADMIN: frozenset(set(Action.values)),
 }
 

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from bianmin.cases.models import Case, CaseEvent
-from bianmin.core import timeutil
+from bianmin.core import outbox, timeutil
 from bianmin.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from bianmin.core.inputs import text
 from bianmin.orgs.roles import Action as Perm
@@ -192,12 +192,17 @@ def rating_for_case(case: Case, stage: str, data: RatingInput, **fields) -> Rati
 def store(rating: Rating) -> tuple[Rating, bool]:
     """Insert; on the (case, stage) or idempotency-key conflict, hand back the stored row if this is a
     retry of the same submission, else refuse. Returns (rating, created)."""
+    write_outbox = outbox.prepare("rating", rating)
     try:
-        if transaction.get_connection().in_atomic_block:
-            with transaction.atomic():  # a savepoint, so a conflict leaves the caller's transaction usable
-                rating.save(force_insert=True)
-        else:
+        if write_outbox is None and not transaction.get_connection().in_atomic_block:
             rating.save(force_insert=True)  # autocommit: one statement, durable when it returns
+        else:
+            # A transaction (a savepoint inside the caller's, so a conflict leaves it usable): the rating and its
+            # row in the national exchange's outbox commit together (SPEC §10).
+            with transaction.atomic():
+                rating.save(force_insert=True)
+                if write_outbox is not None:
+                    write_outbox()
     except IntegrityError:
         return _stored_twin(rating), False
     events.send(events.rating_stored, Rating, rating=rating)  # a failing receiver is logged; the sweep catches up

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy
 
-from bianmin.core import clocks, timeutil
+from bianmin.core import clocks, outbox, timeutil
 from bianmin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bianmin.core.inputs import choice, date, text
 from bianmin.core.models import Clock
@@ -87,9 +87,15 @@ def ticket_link(ticket: Ticket) -> str:
 
 # ---------------------------------------------------------------- opening
 
+# Steps of the closed loop the upstream platform hears of (seed 001: 整改情况实时汇聚), in the step's transaction.
+EXCHANGED_STEPS = frozenset({Action.VERIFY, Action.RESOLVE, Action.RECTIFIED, Action.FEEDBACK})
+
+
 def _record(ticket: Ticket, action: str, actor, from_status: str, note: str = "", data: dict | None = None) -> None:
-    TicketEvent.objects.create(ticket=ticket, action=action, from_status=from_status, to_status=ticket.status,
-                               actor=actor, note=note[:MAX_NOTE], data=data or {}, at=timeutil.now())
+    event = TicketEvent.objects.create(ticket=ticket, action=action, from_status=from_status, to_status=ticket.status,
+                                       actor=actor, note=note[:MAX_NOTE], data=data or {}, at=timeutil.now())
+    if action in EXCHANGED_STEPS:
+        outbox.record("rectification", event)
 
 
 def _responsible(rating: Rating):

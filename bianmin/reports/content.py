@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bianmin.core import award_parts
+from bianmin.core import award_parts, report_parts
 from bianmin.orgs.models import Unit
 from bianmin.rectification import export as ledger
 from bianmin.rectification.figures import in_period
@@ -51,7 +51,8 @@ class Content:
     ledger_rows: list[list] = field(default_factory=list)
     ledger_total: int = 0  # tickets in the period; more than len(ledger_rows) when the export cap cut it
     # Staff assessment (issue 17 §7, from staffops through core.award_parts): the league by points of a month's
-    # report, the efficiency warnings and the awards, each {"title", "note", "headers", "widths", "rows", "empty"}.
+    # report, the efficiency warnings and the awards; then the national exchange's monthly reconciliation (issue 19,
+    # core.report_parts); each {"title", "note", "headers", "widths", "rows", "empty"}.
     sections: list[dict] = field(default_factory=list)
 
     @property
@@ -92,7 +93,8 @@ def build(unit: Unit, kind: str, year: int, number: int, date_from: dt.date, dat
         ledger_headers=ledger.headers(),
         ledger_rows=[ledger.row(t, now) for t in ledger.ledger_queryset(tickets)],
         ledger_total=tickets.count(),
-        sections=award_parts.part(award_parts.report_sections, unit, kind, date_from, date_to) or [],
+        sections=[*(award_parts.part(award_parts.report_sections, unit, kind, date_from, date_to) or []),
+                  *(award_parts.part(report_parts.exchange_sections, unit, kind, date_from, date_to) or [])],
     )
 
 

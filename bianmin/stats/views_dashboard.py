@@ -140,6 +140,7 @@ def dashboard(request):
         "target_query": target_query(target), "league_rows": LEAGUE_ROWS,
         "points": points_league(request.user, target, date_to),
         "open_alerts": open_alerts(request.user, target),
+        "exchange": exchange_state(request.user),
     })
 
 
@@ -148,6 +149,18 @@ def open_alerts(user, target: metrics.Target) -> int:
     from bianmin.alerts.selectors import open_count
 
     return open_count(user, unit=target.unit, site=target.site)
+
+
+def exchange_state(user) -> dict | None:
+    """The national exchange's queue for the people who watch it: unsent, dead letters and the lag (issue 19)."""
+    from bianmin.exchange import selectors as exchange
+    from bianmin.exchange.views import lag_text
+
+    if not can(user, exchange.VIEW):
+        return None
+    state = exchange.overview(user)
+    return {"pending": state["counts"]["pending"], "dead": state["counts"]["dead"],
+            "lag": lag_text(state["lag_seconds"]) if state["oldest_unsent_at"] else ""}
 
 
 def points_league(user, target: metrics.Target, date_to: dt.date) -> dict | None:

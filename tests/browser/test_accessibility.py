@@ -221,7 +221,9 @@ STAFF_PAGES = ("/workbench/", "/workbench/cases/new/", "/workbench/cases/{case}/
                "/workbench/hall/attendance/import/", "/workbench/appointments/", "/workbench/appointments/new/",
                "/workbench/appointments/rules/", "/workbench/queue/", "/workbench/registers/",
                "/workbench/registers/phone/", "/workbench/registers/visits/", "/workbench/visits/new/",
-               "/workbench/batches/")
+               "/workbench/batches/",
+               # the national exchange (issue 19)
+               "/workbench/exchange/", "/workbench/exchange/reconciliation/")
 
 
 def test_staff_pages_have_no_serious_or_critical_axe_findings(live_server, page):

@@ -84,7 +84,7 @@ def the_data():
         world.manager_a: ["/workbench/", "/workbench/site/", "/workbench/ratings/", f"/workbench/ratings/{rating.pk}/",
                           "/workbench/ratings/devices/", "/workbench/comments/", "/workbench/hall/board/",
                           "/workbench/hall/hours/", "/workbench/appointments/", "/workbench/registers/phone/",
-                          "/workbench/batches/"],
+                          "/workbench/batches/", "/workbench/exchange/", "/workbench/exchange/reconciliation/"],
         world.supervisor: ["/workbench/stats/", "/workbench/stats/league/?level=window", "/workbench/reports/", "/workbench/surveys/", "/workbench/assessments/",
                            "/workbench/tickets/appeals/", "/workbench/hotline/figures/"],
         hw.agent: ["/workbench/hotline/", f"/workbench/hotline/{order['id']}/", "/workbench/hotline/new/",
