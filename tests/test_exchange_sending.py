@@ -182,3 +182,13 @@ def test_claims_never_hand_the_same_row_to_two_workers(world):
     second = sender.claim(the_link.pk, 50)
     assert len(first) == 3 and second == []  # one per case: its acceptance; the completions wait their turn
     assert len({r.order_key for r in first}) == 3
+
+
+def test_rows_held_behind_dead_letters_do_not_starve_later_cases(world):
+    the_link = link(world)
+    held = [finished_case(world, name=f"申请人{n}") for n in range(6)]
+    OutboxRow.objects.filter(key__endswith="/accept").update(status=Status.DEAD)  # each case's completion waits
+    fresh = finished_case(world, name="新申请人")
+    claimed = sender.claim(the_link.pk, 1)  # a window of 4 rows: all held ones; the next window has the fresh case
+    assert [r.key for r in claimed] == [f"{fresh.number}/accept"]
+    assert all(r.status == Status.PENDING for c in held for r in rows(order_key=c.number, key__endswith="/complete"))

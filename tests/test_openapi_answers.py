@@ -21,9 +21,10 @@ PEOPLE = ("demo-supervisor", "demo-manager", "demo-clerk", "demo-agent", "admin"
 # Required query parameters of the operations that have some: a value that reads real data.
 QUERY = {"start": "2026-11-18", "amount": "5", "level": "site", "term": "排队"}
 # Path parameters no list endpoint gives.
-FIXED = {"day": "2026-10-01",
-         # the exchange preview of a record: the demo's first case (every demo case is at the county centre)
-         "kind": "case", "id": "1"}
+FIXED = {"day": "2026-10-01", "kind": "case"}
+# Path parameters whose values come from another list than the path above them: the exchange preview of a record
+# (`/exchange/preview/{kind}/{id}`, kind "case") takes a case of the person's list.
+LISTED_BY = {"id": "/api/v1/cases"}
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +139,7 @@ def _url(client, path: str, operation: dict) -> str | None:
         if p["in"] != "path":
             continue
         marker = "{" + p["name"] + "}"
-        value = FIXED.get(p["name"]) or _first_key(client, path.split("/" + marker)[0])
+        value = FIXED.get(p["name"]) or _first_key(client, LISTED_BY.get(p["name"]) or path.split("/" + marker)[0])
         if value is None:
             return None
         path = path.replace(marker, str(value))

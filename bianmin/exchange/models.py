@@ -104,7 +104,7 @@ class OutboxRow(models.Model):
         verbose_name_plural = _("待发送记录")
         constraints = [models.UniqueConstraint(fields=["link", "key"], name="one_outbox_row_per_key")]
         indexes = [
-            models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+            models.Index(fields=["link", "status", "id"], name="outbox_queue"),
             models.Index(fields=["status", "sent_at"], name="outbox_sent"),
             models.Index(fields=["link", "order_key", "id"], name="outbox_order"),
             models.Index(fields=["link", "day", "kind"], name="outbox_day"),
