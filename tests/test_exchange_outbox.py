@@ -117,3 +117,21 @@ def test_a_special_procedure_queues_its_start_and_end(world):
     special = keys(kind=Kind.CASE_SPECIAL)
     assert len(special) == 2 and special[0].endswith("/start") and special[1].endswith("/end")
     assert all(k.startswith(f"{case.number}/special/") for k in special)
+
+
+def test_a_rating_through_a_token_costs_no_extra_query_for_its_outbox_row(world):
+    """The token path loads only the case columns it needs (ratings.services.RATE_FIELDS); the outbox row must not
+    send it back for more (the case number)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bianmin.ratings import services
+
+    link(world)
+    case = finished_case(world)
+    token = services.rating_link(case).token
+    with CaptureQueriesContext(connection) as queries:
+        services.submit_with_token(token, level="satisfied")
+    assert not [q for q in queries.captured_queries if '"cases_case"."number"' in q["sql"]
+                and "WHERE" in q["sql"] and '"cases_case"."id" =' in q["sql"] and "INNER JOIN" not in q["sql"]]
+    assert OutboxRow.objects.filter(kind=Kind.RATING).count() == 1

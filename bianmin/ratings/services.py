@@ -131,7 +131,8 @@ def claims_of(token: str) -> tokens.TokenClaims:
 # The columns the token path reads (check_open, refuse_own_case, rating_for_case). Building and reading the full
 # seven-table row was the largest CPU cost of POST /api/v1/ratings in Django; loading only these columns halves
 # that (bench/ratings.py, docs/benchmarks.md). A column used but not listed still works; it costs one more query.
-RATE_FIELDS = ("status", "created_at", "accepted_at", "completed_at", "handled_by_id", "applicant_name",
+# `number` keys the rating's row in the national exchange's outbox (exchange/writer.py).
+RATE_FIELDS = ("number", "status", "created_at", "accepted_at", "completed_at", "handled_by_id", "applicant_name",
                "applicant_phone", "site__unit__path", "item__accepting_unit_id", "window__id", "handled_by__staff__id")
 
 
