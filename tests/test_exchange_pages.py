@@ -99,3 +99,14 @@ def test_a_township_manager_does_not_reconcile_the_countys_jurisdiction(world, c
     c.post("/workbench/exchange/reconciliation/run/", {"date": "2026-11-20"})
     assert not Reconciliation.objects.exists()
     assert "测试县" not in c.get("/workbench/exchange/reconciliation/?date=2026-11-20").content.decode()
+
+
+def test_the_admin_assigns_a_profile_to_a_jurisdiction_and_refuses_an_unknown_version(world):
+    from bianmin.exchange.admin import ExchangeLinkForm
+
+    data = {"unit": world.township.pk, "profile": "provincial-2023", "url": "https://upstream.example.gov.cn/api",
+            "credentials_env": "BM_EXCHANGE_ZJ", "active": True, "timeout_seconds": 10}
+    assert ExchangeLinkForm(data).is_valid()
+    assert "profile_version" in ExchangeLinkForm({**data, "profile_version": 7}).errors
+    assert "profile" in ExchangeLinkForm({**data, "profile": "no-such"}).errors
+    assert "credentials_env" in ExchangeLinkForm({**data, "credentials_env": "BM EXCHANGE; rm"}).errors
