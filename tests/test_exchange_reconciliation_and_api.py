@@ -198,3 +198,13 @@ def test_the_monthly_report_carries_the_months_reconciliation(world, upstream, s
     quarterly = content.build(world.county, "quarterly", 2026, 4, dt.date(2026, 10, 1), dt.date(2026, 12, 31),
                               dt.date(2027, 1, 10), timeutil.now())
     assert not any(s["title"] == "数据汇聚对账" for s in quarterly.sections)
+
+
+def test_a_failed_daily_reconciliation_is_tried_again_an_hour_later_not_every_sweep(world, set_now):
+    link(world, url="http://127.0.0.1:9")  # nobody listens
+    set_now(dt.datetime(2026, 11, 27, 1, 0))
+    assert reconcile.daily() == 6 and Reconciliation.objects.exclude(error="").count() == 6
+    set_now(dt.datetime(2026, 11, 27, 1, 30))
+    assert reconcile.daily() == 0
+    set_now(dt.datetime(2026, 11, 27, 2, 5))
+    assert reconcile.daily() == 6

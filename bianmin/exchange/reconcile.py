@@ -54,12 +54,19 @@ def _store(link, day, kind, *, ours, ours_sent, theirs, missing, unknown, requeu
     return row
 
 
+RETRY_FAILED_AFTER = dt.timedelta(hours=1)
+
+
 def daily() -> int:
-    """Yesterday's reconciliation for every active link, once a day (re-run if it failed)."""
-    yesterday = timezone.localtime(timeutil.now()).date() - dt.timedelta(days=1)
+    """Yesterday's reconciliation for every active link, once a day; a failed one (the upstream unreachable) is
+    tried again an hour later, not at every sweep."""
+    now = timeutil.now()
+    yesterday = timezone.localtime(now).date() - dt.timedelta(days=1)
     done = 0
     for link in ExchangeLink.objects.filter(active=True):
-        if Reconciliation.objects.filter(link=link, day=yesterday, error="").exists():
+        rows = Reconciliation.objects.filter(link=link, day=yesterday)
+        reconciled = rows.exists() and not rows.exclude(error="").exists()
+        if reconciled or rows.filter(checked_at__gt=now - RETRY_FAILED_AFTER).exists():
             continue
         done += len(reconcile_link(link, yesterday))
     return done
