@@ -6,7 +6,8 @@
 
 For each database (SQLite in a temporary BIANMIN_VAR_DIR; PostgreSQL in the throwaway database
 `bianmin_bench_ratings` on the server of BENCH_PG_URL, dropped and created again) it
-  1. migrates, builds a small world (tests/world.py: sites, a window, items, clerks), bulk-creates completed
+  1. migrates, builds a small world (tests/world.py: sites, a window, items, clerks; the county linked to a paused
+     upstream, so that each rating writes its national-exchange outbox row as in production), bulk-creates completed
      cases and writes one rating token per case to a file (the claims services.rating_link puts in);
   2. measures the raw single-row INSERT rate of the ratings table on the same database: a loop of INSERTs of a
      complete rating row, autocommit (one row per transaction, committed when execute() returns), through
@@ -84,6 +85,11 @@ def child_setup(out_dir: Path, n_cases: int, raw_seconds: float) -> dict:
     from tests.world import build_world
 
     world = build_world()
+    # The county reports to an upstream (issue 19): every rating writes its outbox row in its own transaction, as
+    # in production. The link is paused (no worker runs here, nothing is sent).
+    from bianmin.exchange.models import ExchangeLink
+
+    ExchangeLink.objects.create(unit=world.county, profile="gbt39046-2020", url="http://127.0.0.1:9", active=False)
     now = timeutil.now()
     t0 = time.perf_counter()
     rows = [Case(number=f"BENCH{i:08d}", site=world.site_a, window=world.window_a, item=world.item_committed,
