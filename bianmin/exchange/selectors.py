@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Min
+from django.utils.translation import gettext as _
 
 from bianmin.core import timeutil
 from bianmin.core.errors import InvalidInput, NotFound, PermissionDenied
@@ -61,6 +62,20 @@ def overview(user) -> dict:
     oldest = qs.filter(status=Status.PENDING).aggregate(at=Min("created_at"))["at"]
     lag = (now - oldest).total_seconds() if oldest else 0
     return {"counts": counts, "lag_seconds": max(0, int(lag)), "oldest_unsent_at": oldest}
+
+
+def lag_text(state: dict) -> str:
+    """The overview's lag in words ("12 分钟"), empty when nothing waits: the queue page's and the dashboard's."""
+    if not state["oldest_unsent_at"]:
+        return ""
+    seconds = state["lag_seconds"]
+    if seconds < 60:
+        return _("%(n)d 秒") % {"n": seconds}
+    if seconds < 3600:
+        return _("%(n)d 分钟") % {"n": seconds // 60}
+    if seconds < 86400:
+        return _("%(n)d 小时") % {"n": seconds // 3600}
+    return _("%(n)d 天") % {"n": seconds // 86400}
 
 
 def links_for(user) -> list[ExchangeLink]:

@@ -30,16 +30,6 @@ def _require_view(request) -> None:
         raise Forbidden
 
 
-def lag_text(seconds: int) -> str:
-    if seconds < 60:
-        return _("%(n)d 秒") % {"n": seconds}
-    if seconds < 3600:
-        return _("%(n)d 分钟") % {"n": seconds // 60}
-    if seconds < 86400:
-        return _("%(n)d 小时") % {"n": seconds // 3600}
-    return _("%(n)d 天") % {"n": seconds // 86400}
-
-
 @login_required
 def overview(request):
     _require_view(request)
@@ -50,7 +40,7 @@ def overview(request):
     summary = selectors.overview(request.user)
     return render(request, "exchange/overview.html", {
         "page": page, "status": status, "kind": kind, "statuses": Status.choices, "kinds": Kind.choices,
-        "summary": summary, "lag": lag_text(summary["lag_seconds"]) if summary["oldest_unsent_at"] else "",
+        "summary": summary, "lag": selectors.lag_text(summary),
         "links": selectors.links_for(request.user), "may_manage": can(request.user, selectors.MANAGE),
     })
 

@@ -154,13 +154,11 @@ def open_alerts(user, target: metrics.Target) -> int:
 def exchange_state(user) -> dict | None:
     """The national exchange's queue for the people who watch it: unsent, dead letters and the lag (issue 19)."""
     from bianmin.exchange import selectors as exchange
-    from bianmin.exchange.views import lag_text
 
     if not can(user, exchange.VIEW):
         return None
     state = exchange.overview(user)
-    return {"pending": state["counts"]["pending"], "dead": state["counts"]["dead"],
-            "lag": lag_text(state["lag_seconds"]) if state["oldest_unsent_at"] else ""}
+    return {"pending": state["counts"]["pending"], "dead": state["counts"]["dead"], "lag": exchange.lag_text(state)}
 
 
 def points_league(user, target: metrics.Target, date_to: dt.date) -> dict | None:
