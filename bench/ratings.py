@@ -53,7 +53,9 @@ PG_BASE = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/bia
 PG_DB = "bianmin_bench_ratings"
 CLK = os.sysconf("SC_CLK_TCK")
 
-DEFAULT_CONFIGS = "sync:2,sync:4,gthread:2x4,gthread:2x8,gthread:3x4,gthread:2x4/0"
+# `:full` switches the ratings' fast lane off (BIANMIN_RATING_FAST_LANE=0): every request takes Django's full path, as
+# before issue 20.
+DEFAULT_CONFIGS = "sync:2:full,gthread:2x4:full,sync:2,gthread:2x4,gthread:2x8,gthread:2x16,gthread:2x8/0"
 RAW_THREADS = 4
 
 
@@ -116,7 +118,7 @@ def child_setup(out_dir: Path, n_cases: int, raw_seconds: float) -> dict:
     tokens_s = time.perf_counter() - t0
 
     # Layout of the cases: probe (query count, in-process timings), raw INSERTs, then the API pool.
-    n_probe = 2 + 2 * 600
+    n_probe = 2 + 3 * 600
     n_raw = min(30_000, (n_cases - n_probe) // 3)
     probe, raw, pool = ids[:n_probe], ids[n_probe:n_probe + n_raw], slice(n_probe + n_raw, None)
     (out_dir / "tokens.txt").write_text("\n".join(all_tokens[pool]) + "\n")
@@ -222,8 +224,9 @@ def _raw_inserts(case_ids: list[int], seconds: float) -> dict:
 
 
 def _probe(case_ids: list[int], toks: list[str]) -> dict:
-    """SQL of one API request, and the CPU of a rating in-process: the whole Django application called as
-    WSGI (what a gunicorn worker runs, minus its HTTP parsing), and the service call alone."""
+    """SQL of one request on the full path, and the CPU of a rating in-process: the application called as WSGI
+    (what a gunicorn worker runs, minus its HTTP parsing) through the fast lane and through Django's full path, and
+    the full path's service call alone."""
     import io
 
     from django.core.wsgi import get_wsgi_application
@@ -231,10 +234,11 @@ def _probe(case_ids: list[int], toks: list[str]) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from bianmin.ratings import services
+    from bianmin.wsgi import application as with_lane
 
-    application = get_wsgi_application()
+    full_path = get_wsgi_application()
 
-    def post(token: str) -> None:
+    def post(application, token: str) -> None:
         body = json.dumps({"token": token, "level": "satisfied"}).encode()
         environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/api/v1/ratings", "SCRIPT_NAME": "", "QUERY_STRING": "",
                    "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "HTTP_HOST": "127.0.0.1",
@@ -246,21 +250,27 @@ def _probe(case_ids: list[int], toks: list[str]) -> dict:
         b"".join(application(environ, lambda s, h, e=None: status.append(s)))
         assert status[0].startswith("201"), status
 
-    post(toks[1])  # warm
+    post(full_path, toks[1])  # warm
     with CaptureQueriesContext(connection) as ctx:
-        post(toks[0])
+        post(full_path, toks[0])
     queries = [q["sql"] for q in ctx.captured_queries]
 
-    n = (len(toks) - 2) // 2
+    n = (len(toks) - 2) // 3
+    batches = [toks[2 + k * n:2 + (k + 1) * n] for k in range(3)]
     t0 = time.process_time()
-    for tok in toks[2:2 + n]:
-        post(tok)
+    for tok in batches[0]:
+        post(full_path, tok)
     wsgi_ms = (time.process_time() - t0) / n * 1000
     t0 = time.process_time()
-    for tok in toks[2 + n:2 + 2 * n]:
+    for tok in batches[1]:
         services.submit_with_token(tok, level="satisfied")
     service_ms = (time.process_time() - t0) / n * 1000
-    return {"queries": queries, "inprocess_wsgi_ms": wsgi_ms, "inprocess_service_ms": service_ms}
+    t0 = time.process_time()
+    for tok in batches[2]:
+        post(with_lane, tok)
+    lane_ms = (time.process_time() - t0) / n * 1000
+    return {"queries": queries, "inprocess_wsgi_ms": wsgi_ms, "inprocess_service_ms": service_ms,
+            "inprocess_lane_ms": lane_ms}
 
 
 # ======================================================================= lean client (no wrk)
@@ -339,33 +349,42 @@ def lean_client(url: str, tokens_path: Path, offset: int, count: int, connection
 
 @dataclass
 class ServerConfig:
-    """`sync:W` or `gthread:WxT`, optionally `/A` for CONN_MAX_AGE=A (default 60: persistent connections)."""
+    """`sync:W` or `gthread:WxT`, optionally `/A` for CONN_MAX_AGE=A (default 60: persistent connections), and
+    `:full` for the full path only (the ratings' fast lane off)."""
 
     kind: str  # sync | gthread
     workers: int
     threads: int = 1
     conn_max_age: int = 60
+    fast_lane: bool = True
 
     @classmethod
     def parse(cls, text: str) -> ServerConfig:
         text, _, age = text.partition("/")
+        full = text.endswith(":full")
+        text = text.removesuffix(":full")
         kind, _, spec = text.partition(":")
-        if kind == "gthread":
+        if kind in ("gthread", "granian"):
             workers, _, threads = spec.partition("x")
-            config = cls("gthread", int(workers), int(threads or 2))
+            config = cls(kind, int(workers), int(threads or 2))
         elif kind == "sync":
             config = cls("sync", int(spec))
         else:
-            raise SystemExit(f"unknown server configuration {text!r}: use sync:W or gthread:WxT")
+            raise SystemExit(f"unknown server configuration {text!r}: use sync:W, gthread:WxT or granian:WxT")
         if age:
             config.conn_max_age = int(age)
+        config.fast_lane = not full
         return config
 
     @property
     def label(self) -> str:
-        label = f"{self.workers} sync workers" if self.kind == "sync" else \
-            f"{self.workers} gthread workers × {self.threads} threads"
-        return label + ("" if self.conn_max_age else ", new DB connection per request (CONN_MAX_AGE=0)")
+        if self.kind == "granian":
+            label = f"granian, {self.workers} workers × {self.threads} blocking threads"
+        else:
+            label = f"{self.workers} sync workers" if self.kind == "sync" else \
+                f"{self.workers} gthread workers × {self.threads} threads"
+        label += "" if self.conn_max_age else ", new DB connection per request (CONN_MAX_AGE=0)"
+        return label + ("" if self.fast_lane else ", full path only (fast lane off)")
 
 
 def _free_port() -> int:
@@ -440,14 +459,20 @@ def wait_until_quiet(limit_s: float) -> float:
 @contextmanager
 def gunicorn(env: dict, config: ServerConfig, tmp: Path):
     port = _free_port()
-    cmd = [str(VENV_BIN / "gunicorn"), "bianmin.wsgi", "-w", str(config.workers), "-b", f"127.0.0.1:{port}",
-           "--worker-class", config.kind, "--backlog", "2048", "--log-level", "warning",
-           "--error-logfile", str(tmp / "gunicorn.log"), "--graceful-timeout", "10", "--timeout", "60"]
+    if config.kind == "granian":  # Rust HTTP server in front of the same WSGI application (pip install granian)
+        cmd = [str(VENV_BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+               "--workers", str(config.workers), "--blocking-threads", str(config.threads), "--backlog", "2048",
+               "--no-access-log", "--log-level", "warning", "bianmin.wsgi:application"]
+    else:
+        cmd = [str(VENV_BIN / "gunicorn"), "bianmin.wsgi", "-w", str(config.workers), "-b", f"127.0.0.1:{port}",
+               "--worker-class", config.kind, "--backlog", "2048", "--log-level", "warning",
+               "--error-logfile", str(tmp / "gunicorn.log"), "--graceful-timeout", "10", "--timeout", "60"]
     if config.kind == "gthread":
         cmd += ["--threads", str(config.threads)]
-    env = dict(env, CONN_MAX_AGE=str(config.conn_max_age))
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    env = dict(env, CONN_MAX_AGE=str(config.conn_max_age), BIANMIN_RATING_FAST_LANE="1" if config.fast_lane else "0")
+    log_file = open(tmp / "gunicorn.log", "ab")  # noqa: SIM115 (closed below)
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True, stdout=log_file, stderr=log_file)
+    log_file.close()
     try:
         deadline = time.time() + 30
         while True:
@@ -597,9 +622,9 @@ def run_database(kind: str, configs: list[ServerConfig], args) -> dict:
         case_ids = json.loads((tmp / "case_ids.json").read_text())
         log(f"[{kind}] set-up {result['setup_s']:.0f} s: {result['cases']:,} cases; raw INSERT "
             f"{result['raw_1']['per_s']:,.0f}/s (1 conn), {result[f'raw_{RAW_THREADS}']['per_s']:,.0f}/s "
-            f"({RAW_THREADS} conns); {len(result['queries'])} queries per rating; in-process app CPU "
+            f"({RAW_THREADS} conns); full path: {len(result['queries'])} queries per rating, in-process app CPU "
             f"{result['inprocess_wsgi_ms']:.2f} ms/request, of which the service "
-            f"{result['inprocess_service_ms']:.2f} ms")
+            f"{result['inprocess_service_ms']:.2f} ms; fast lane: {result['inprocess_lane_ms']:.2f} ms/request")
         offset = 0
         runs = []
         for config in configs:
@@ -687,13 +712,14 @@ def markdown(results: list[dict]) -> str:
                        f"{cpu['app']:.0%} / {cpu['db']:.0%} / {cpu['client']:.0%} / {cpu['other']:.0%} | "
                        f"{r['app_ms_per_rating']:.2f} / {r['db_ms_per_rating']:.2f} |")
     out.append("")
-    out.append("| database | SQL per rating request | app CPU per request in-process, WSGI call (ms) | "
-               "of which the service call (ms) | load generator CPU per request (µs) |")
-    out.append("|---|---|---|---|---|")
+    out.append("| database | SQL per rating, full path | app CPU per request in-process, full path (ms) | "
+               "of which the service call (ms) | app CPU per request in-process, fast lane (ms) | "
+               "load generator CPU per request (µs) |")
+    out.append("|---|---|---|---|---|---|")
     for res in results:
         client_us = sum(r["client_us_per_request"] for r in res["runs"]) / max(len(res["runs"]), 1)
         out.append(f"| {res['database']} | {len(res['queries'])} | {res['inprocess_wsgi_ms']:.2f} | "
-                   f"{res['inprocess_service_ms']:.2f} | {client_us:.0f} |")
+                   f"{res['inprocess_service_ms']:.2f} | {res['inprocess_lane_ms']:.2f} | {client_us:.0f} |")
     return "\n".join(out)
 
 

@@ -272,6 +272,8 @@ BIANMIN = {
     # Write a "default good rating" when the period ends unrated. Off: the policy discourages it, and
     # when on these rows are counted apart and never mixed into satisfaction.
     "DEFAULT_GOOD_RATINGS": env_bool("BIANMIN_DEFAULT_GOOD_RATINGS", False),
+    # The fast lane of POST /api/v1/ratings (bianmin/ratings/ingest.py): on unless BIANMIN_RATING_FAST_LANE=0.
+    "RATING_FAST_LANE": env_bool("BIANMIN_RATING_FAST_LANE", True),
     # 监督查评: share of raters drawn for return-visit surveys.
     "SURVEY_SAMPLE_RATE": float(os.environ.get("BIANMIN_SURVEY_SAMPLE_RATE", "0.05")),
     # Honesty checks: more than DEVICE_BURST_COUNT ratings from one device within DEVICE_BURST_SECONDS,

@@ -7,13 +7,16 @@ from django.test import Client
 from bianmin.ratings.models import Rating
 
 from .rating_helpers import accepted_case, finished_case, link_for, rate
+from .wsgi_client import WsgiClient
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def citizen():
-    return Client(HTTP_HOST="localhost")
+@pytest.fixture(params=["django", "wsgi"])
+def citizen(request):
+    """Every rule here holds whichever way the request goes: through Django's handler (the full path), and through
+    the WSGI application gunicorn serves, whose fast lane (ratings/ingest.py) answers simple token ratings itself."""
+    return Client(HTTP_HOST="localhost") if request.param == "django" else WsgiClient()
 
 
 def test_completed_case_gets_a_link_and_a_citizen_rates_it(world, api_for, citizen):

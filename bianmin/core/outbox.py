@@ -14,12 +14,28 @@ from typing import Any
 # profile does not take, a rating nobody gave), else a function that inserts the row (called after obj is saved).
 Preparer = Callable[[str, Any, str], Callable[[], None] | None]
 
+# rating_route(unit_path) → None, or (link id, row(case_number, stage, rating_id, created_at, site_id, unit_path) →
+# the row's routing columns): for the ratings' fast lane, which inserts the row in SQL of its own (issue 20).
+RatingRouter = Callable[[str], tuple[int, Callable[..., dict]] | None]
+
 _preparer: Preparer | None = None
+_rating_router: RatingRouter | None = None
+_row_model: Any = None
 
 
-def set_writer(preparer: Preparer | None) -> None:
-    global _preparer
-    _preparer = preparer
+def set_writer(preparer: Preparer | None, rating_router: RatingRouter | None = None, row_model: Any = None) -> None:
+    """`row_model`: the outbox's model, whose shape (table, columns, defaults) the fast lane's SQL is built from."""
+    global _preparer, _rating_router, _row_model
+    _preparer, _rating_router, _row_model = preparer, rating_router, row_model
+
+
+def row_model() -> Any:
+    return _row_model
+
+
+def rating_route(unit_path: str) -> tuple[int, Callable[..., dict]] | None:
+    """Where a person's rating given in `unit_path` goes upstream, decided from memory (no query)."""
+    return _rating_router(unit_path) if _rating_router is not None else None
 
 
 def prepare(kind: str, obj: Any, *, event: str = "") -> Callable[[], None] | None:

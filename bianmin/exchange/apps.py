@@ -13,8 +13,9 @@ class ExchangeConfig(AppConfig):
         from bianmin.core.jobs import register
 
         from . import jobs, report_part, writer
+        from .models import OutboxRow
 
-        outbox.set_writer(writer.prepare)
+        outbox.set_writer(writer.prepare, writer.rating_route, OutboxRow)
         report_parts.exchange_sections.provide(report_part.sections)
         register("exchange_send", jobs.send)
         register("exchange_reconcile", jobs.reconcile)

@@ -26,10 +26,15 @@ def _rating(rating):
     case = rating.case if rating.case_id else (rating.followup_of.case if rating.followup_of_id else None)
     if case is None:
         return None
-    stage = rating.stage or "rating"
-    return dict(kind=Kind.RATING, record_id=rating.pk, event=stage, key=f"{case.number}/rating/{stage}",
-                order_key=case.number, day=_day(rating.created_at), site_id=rating.site_id or case.site_id,
-                unit_path=rating.unit_path, default=rating.is_default)
+    return dict(rating_row(case.number, rating.stage, rating.pk, rating.created_at, rating.site_id or case.site_id,
+                           rating.unit_path), default=rating.is_default)
+
+
+def rating_row(case_number: str, stage: str, rating_id, created_at, site_id, unit_path: str) -> dict:
+    """The routing columns of a rating's row (also written by the ratings' fast lane, see `rating_route`)."""
+    stage = stage or "rating"
+    return dict(kind=Kind.RATING, record_id=rating_id, event=stage, key=f"{case_number}/rating/{stage}",
+                order_key=case_number, day=_day(created_at), site_id=site_id, unit_path=unit_path)
 
 
 def _case(kind):
@@ -98,6 +103,16 @@ def prepare(kind: str, obj, event: str = ""):
                                       ignore_conflicts=True)
 
     return insert
+
+
+def rating_route(unit_path: str):
+    """For the ratings' fast lane (bianmin/ratings/ingest_sql.py), which writes rows in SQL of its own: None when a
+    rating given in `unit_path` goes to no upstream, else (link id, `rating_row`). The same decision as `prepare`
+    for a rating a person gave (the fast lane takes no default ratings)."""
+    target = links.link_for(unit_path)
+    if target is None or not target[1].sends(Kind.RATING):
+        return None
+    return target[0], rating_row
 
 
 def write(kind: str, obj, event: str = "") -> None:
