@@ -633,7 +633,7 @@ def run_database(kind: str, configs: list[ServerConfig], args) -> dict:
                 # a short run to estimate the rate, so that a measured run lasts about --seconds.
                 w = drive(url, tmp, offset, 50 * config.workers * config.threads, args.connections, 60, args.wrk)
                 offset += w["sent"]
-                e = drive(url, tmp, offset, 400, args.connections, 60, args.wrk)
+                e = drive(url, tmp, offset, 1500, args.connections, 60, args.wrk)
                 offset += e["sent"]
                 estimate = e["ok"] / (e["duration_us"] / 1e6) if e["ok"] else 100
                 for attempt in range(1, 5):

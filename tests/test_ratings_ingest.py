@@ -240,7 +240,7 @@ def test_a_rating_and_its_outbox_row_commit_together_or_not_at_all(world, api_fo
 
     write = ingest._write(row, "complete", "satisfied", "qr", None, False, timeutil.now())
     assert write.outbox is not None
-    write.outbox[ingest_sql.statements().outbox.position["link_id"]] = 999_999
+    write.outbox["link_id"] = 999_999
     with pytest.raises((IntegrityError, connection.Database.IntegrityError)):  # (the driver's own)
         ingest_sql.write_batch([Job(write)])
     assert not Rating.objects.exists() and not OutboxRow.objects.filter(kind="rating").exists()
@@ -248,3 +248,32 @@ def test_a_rating_and_its_outbox_row_commit_together_or_not_at_all(world, api_fo
     job = Job(ok)
     ingest_sql.write_batch([job])
     assert Rating.objects.get().pk == job.result and OutboxRow.objects.get(kind="rating").record_id == job.result
+
+
+def test_one_batch_stores_many_ratings_and_leaves_out_twins_and_conflicts(world, api_for):
+    """Several ratings in one multi-row statement: each gets its own id and outbox row; the second of two ratings of
+    one case in the batch, and a rating of an already rated case, get none (they take the full path)."""
+    from bianmin.core import timeutil
+
+    link(world)
+    cases = [finished_case(world, phone=f"1380000000{i}") for i in range(4)]
+    rated = cases[3]
+    assert rate(Client(), {"token": services.rating_link(rated).token, "level": "basic"}).status_code == 201
+    rows = [ingest_sql.load_case(c.pk) for c in cases]
+    now = timeutil.now()
+    writes = [ingest._write(rows[0], "complete", "satisfied", "qr", "k-a", False, now),
+              ingest._write(rows[1], "complete", "very_satisfied", "pc", None, True, now),
+              ingest._write(rows[0], "complete", "satisfied", "qr", "k-b", False, now),  # same case again
+              ingest._write(rows[2], "complete", "basic", "sms", "k-a", False, now),  # same key again
+              ingest._write(rows[3], "complete", "satisfied", "qr", None, False, now)]  # rated before
+    jobs = [Job(w) for w in writes]
+    ingest_sql.write_batch(jobs)
+    ids = [job.result for job in jobs]
+    assert ids[0] and ids[1] and ids[0] != ids[1] and ids[2:] == [None, None, None]
+    first, second = Rating.objects.get(pk=ids[0]), Rating.objects.get(pk=ids[1])
+    assert (first.case_id, first.idempotency_key, first.level) == (cases[0].pk, "k-a", "satisfied")
+    assert (second.case_id, second.channel, second.real_name, second.rater_phone) == (cases[1].pk, "pc", False, "")
+    outbox_rows = {r.record_id: r.key for r in OutboxRow.objects.filter(kind="rating")}
+    assert outbox_rows[ids[0]] == f"{cases[0].number}/rating/complete"
+    assert outbox_rows[ids[1]] == f"{cases[1].number}/rating/complete"
+    assert len(outbox_rows) == 3  # and the earlier rating's own

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 
@@ -32,8 +33,12 @@ class Job:
 class GroupCommitter:
     """`run_batch(jobs)` writes the jobs in one transaction and sets each job's result; it raises to fail them all."""
 
-    def __init__(self, run_batch: Callable[[list[Job]], None]):
+    def __init__(self, run_batch: Callable[[list[Job]], None],
+                 gate: Callable[[], AbstractContextManager] | None = None):
         self._run_batch = run_batch
+        # Entered by the leader before it takes the queue (a lock shared with other processes): what arrives while
+        # it waits there joins its batch.
+        self._gate = gate or nullcontext
         self._commit_lock = threading.Lock()  # one leader at a time
         self._queue_lock = threading.Lock()
         self._queue: list[Job] = []

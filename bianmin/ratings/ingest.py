@@ -33,7 +33,7 @@ from bianmin.core.errors import DomainError
 from bianmin.core.group_commit import Job
 
 from . import services
-from .ingest_sql import Write, committer, load_case, statements
+from .ingest_sql import OUTBOX_BOUND, Write, committer, load_case, statements
 from .models import BAD_LEVELS, Level, Stage
 
 logger = logging.getLogger(__name__)
@@ -179,12 +179,12 @@ def _write(case, stage: str, level: str, channel: str, key: str | None, anonymou
         "rater_phone": "" if anonymous else case.rater_phone, "idempotency_key": key, "created_at": created})
     route = outbox.rating_route(case.unit_path) if sql.outbox is not None else None
     if route is None:
-        return Write(rating, None)
+        return Write(case.id, stage, key, rating, None)
     link_id, row = route
-    values = row(case.number, stage, 0, now, case.site_id, case.unit_path)
+    values = row(case.number, stage, None, now, case.site_id, case.unit_path)  # (record_id: the new rating's id)
     values["day"] = sql.adapt_date(values["day"])
-    return Write(rating, sql.outbox.params({**values, "link_id": link_id, "created_at": created,
-                                            "next_attempt_at": created}))
+    values.update(link_id=link_id, created_at=created, next_attempt_at=created)
+    return Write(case.id, stage, key, rating, {name: values[name] for name in OUTBOX_BOUND})
 
 
 def _reset_connection() -> None:

@@ -17,7 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import json
+import logging
 import os
+import sqlite3
+import threading
+import time
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
@@ -26,6 +31,8 @@ from bianmin.cases.models import Case
 from bianmin.core import group_commit, outbox
 
 from .models import Rating
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -51,10 +58,14 @@ class CaseRow:
 
 @dataclass(slots=True)
 class Write:
-    """One rating to insert, and its outbox row's values (None: no upstream)."""
+    """One rating to insert (its bound values, in order), and its outbox row's values by column but the new rating's
+    id (None: no upstream)."""
 
+    case_id: int
+    stage: str
+    key: str | None
     rating: list
-    outbox: list | None
+    outbox: dict | None
 
 
 def _table(model) -> str:
@@ -65,21 +76,52 @@ def _col(model, name: str) -> str:
     return connection.ops.quote_name(model._meta.get_field(name).column)
 
 
-class InsertPlan:
-    """The INSERT of every concrete column of `model` but the id: the values of `template` (as Django would store
-    them), with the attributes a caller names replaced per row."""
+# The columns the fast lane sets per rating, and per outbox row (ingest.py fills them; the rest are model defaults).
+RATING_BOUND = ["level", "is_bad", "channel", "stage", "case_id", "item_id", "staff_id", "window_id", "site_id",
+                "department_id", "queue_ticket_id", "unit_path", "real_name", "rater_name", "rater_phone",
+                "idempotency_key", "created_at"]
+OUTBOX_BOUND = ["link_id", "kind", "event", "key", "order_key", "day", "site_id", "unit_path", "created_at",
+                "next_attempt_at"]
 
-    def __init__(self, model, template):
-        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        self.columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
-        self.static = [f.get_db_prep_save(getattr(template, f.attname), connection) for f in self.fields]
-        self.position = {f.attname: i for i, f in enumerate(self.fields)}
+
+class InsertPlan:
+    """The INSERT of every concrete column of `model` but the id. The columns named in `bound` get a placeholder
+    per row (in that order); every other column gets its value in `template` as a literal of the statement. Fewer
+    parameters make a shorter statement that the driver parses once and caches (psycopg caches up to 50)."""
+
+    def __init__(self, model, template, bound: list[str], mark: str, cast: bool = False,
+                 expressions: dict[str, str] | None = None):
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self.bound = [f.attname for f in fields if f.attname in bound]  # the placeholders' order
+        self.names = [f.attname for f in fields]
+        self.columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        self.values = []
+        for f in fields:
+            if expressions and f.attname in expressions:
+                self.values.append(expressions[f.attname])
+            elif f.attname in bound:
+                self.values.append(f"CAST({mark} AS {f.db_type(connection)})" if cast else mark)
+            else:
+                literal = _literal(f, getattr(template, f.attname))
+                self.values.append(f"CAST({literal} AS {f.db_type(connection)})" if cast else literal)
 
     def params(self, values: dict) -> list:
-        out = list(self.static)
-        for name, value in values.items():
-            out[self.position[name]] = value
-        return out
+        return [values[name] for name in self.bound]
+
+
+def _literal(field, value) -> str:
+    """A constant of our own (a model default: empty text, zero, false, null, an empty JSON object) as SQL."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dict | list):
+        value = json.dumps(value)
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    raise TypeError(f"no literal for {field.name}={value!r}")
 
 
 class Statements:
@@ -116,33 +158,59 @@ class Statements:
             f"WHERE {c}{_col(Case, 'id')} = {mark}")
 
         now = dt.datetime.now(dt.UTC)
-        self.rating = InsertPlan(Rating, Rating(level="satisfied", channel="qr", stage="", answers={}, comment="",
-                                                created_at=now))
-        insert_rating = (f"INSERT INTO {_table(Rating)} ({self.rating.columns}) VALUES "
-                         f"({', '.join([mark] * len(self.rating.fields))}) ON CONFLICT DO NOTHING RETURNING "
-                         f"{_col(Rating, 'id')}")
-        self.insert_rating = insert_rating
+        self.mark = mark
+        self.rating = InsertPlan(Rating, Rating(answers={}), RATING_BOUND, mark, cast=self.vendor == "postgresql")
+        self.rating_table = _table(Rating)
+        self.returning = f"RETURNING {_col(Rating, 'id')}, {_col(Rating, 'case')}, {_col(Rating, 'stage')}"
+        self._sql: dict[tuple[int, int], str] = {}
         # The outbox's table belongs to the exchange app, above this one: its model comes through the hook
         # (bianmin.core.outbox) and only its shape is read here; which rows to write, with which keys, too.
         OutboxRow = outbox.row_model()
         self.outbox = None
-        if OutboxRow is None:
-            return
-        self.outbox = InsertPlan(OutboxRow, OutboxRow(link_id=0, kind="rating", record_id=0, event="", key="",
-                                                      order_key="", day=now.date(), unit_path="", created_at=now,
-                                                      next_attempt_at=now))
-        record = self.outbox.position["record_id"]
-        if self.vendor == "postgresql":
-            # One statement: the outbox row takes the new rating's id; no row when the rating conflicted.
-            values = ", ".join("r.id" if i == record else f"CAST(%s AS {f.db_type(connection)})"
-                               for i, f in enumerate(self.outbox.fields))
-            self.insert_both = (f"WITH r AS ({insert_rating}), o AS (INSERT INTO {_table(OutboxRow)} "
-                                f"({self.outbox.columns}) SELECT {values} FROM r ON CONFLICT DO NOTHING) "
-                                "SELECT id FROM r")
-            self.record = record
-        else:
-            self.insert_outbox = (f"INSERT INTO {_table(OutboxRow)} ({self.outbox.columns}) VALUES "
-                                  f"({', '.join([mark] * len(self.outbox.fields))}) ON CONFLICT DO NOTHING")
+        if OutboxRow is not None:
+            template = OutboxRow(record_id=0, day=now.date(), created_at=now, next_attempt_at=now)
+            self.outbox_table = _table(OutboxRow)
+            self.outbox = InsertPlan(OutboxRow, template, OUTBOX_BOUND, mark, cast=self.vendor == "postgresql",
+                                     expressions={"record_id": "r.id"})
+            self.outbox_with_id = InsertPlan(OutboxRow, template, [*OUTBOX_BOUND, "record_id"], mark)
+
+    def insert(self, ratings: int, rows: int) -> str:
+        """The statement inserting `ratings` ratings (and on PostgreSQL `rows` outbox rows with them), returning
+        (id, case, stage) of each rating stored; a rating that conflicts is left out (ON CONFLICT DO NOTHING)."""
+        key = (ratings, rows)
+        found = self._sql.get(key)
+        if found is None:
+            found = self._sql[key] = self._insert(ratings, rows)
+        return found
+
+    def _insert(self, ratings: int, rows: int) -> str:
+        one = "(" + ", ".join(self.rating.values) + ")"
+        insert = (f"INSERT INTO {self.rating_table} ({self.rating.columns}) VALUES {', '.join([one] * ratings)} "
+                  f"ON CONFLICT DO NOTHING {self.returning}")
+        if not rows:
+            return insert
+        # PostgreSQL: one statement. The outbox rows' values arrive as a VALUES list keyed by (case, stage) and take
+        # the new ratings' ids from r; no row for a rating that conflicted.
+        bound = self.outbox.bound
+        v_row = "(" + ", ".join([f"CAST({self.mark} AS bigint)", f"CAST({self.mark} AS text)",
+                                 *(v for v, name in zip(self.outbox.values, self.outbox.names, strict=True)
+                                   if name in bound)]) + ")"
+        select = ", ".join("r.id" if name == "record_id" else f"v.{name}" if name in bound else value
+                           for value, name in zip(self.outbox.values, self.outbox.names, strict=True))
+        return (f"WITH r AS ({insert}), o AS (INSERT INTO {self.outbox_table} ({self.outbox.columns}) "
+                f"SELECT {select} FROM r JOIN (VALUES {', '.join([v_row] * rows)}) "
+                f"AS v(case_id, stage, {', '.join(bound)}) ON v.case_id = r.case_id AND v.stage = r.stage "
+                "ON CONFLICT DO NOTHING) SELECT id, case_id, stage FROM r")
+
+    def insert_outbox(self, rows: int) -> str:
+        """SQLite: the outbox rows of the ratings just stored."""
+        key = (0, rows)
+        found = self._sql.get(key)
+        if found is None:
+            one = "(" + ", ".join(self.outbox_with_id.values) + ")"
+            found = self._sql[key] = (f"INSERT INTO {self.outbox_table} ({self.outbox_with_id.columns}) VALUES "
+                                      f"{', '.join([one] * rows)} ON CONFLICT DO NOTHING")
+        return found
 
     def adapt_datetime(self, value: dt.datetime):
         return connection.ops.adapt_datetimefield_value(value)
@@ -222,37 +290,110 @@ def write_batch(jobs: list[group_commit.Job]) -> None:
         return
     raw = db.connection
     # BEGIN … COMMIT on the driver's connection (Django's connection stays in autocommit): Django's transaction
-    # bookkeeping cost as much CPU as the INSERTs. On SQLite the writers of all processes queue on a file lock
-    # first: the kernel wakes the next one when it is released, where SQLite's busy handler sleeps 1–100 ms
-    # between tries, which left the database idle while writers slept.
-    with writer_lock(sql, db):
-        cur = _cursor(sql, raw)
+    # bookkeeping cost as much CPU as the INSERTs. (On SQLite the leader holds the writers' file lock: `_gate`.)
+    if sql.vendor == "sqlite":
+        _own_checkpoints(db, raw)
+    cur = _cursor(sql, raw)
+    try:
+        cur.execute(sql.begin)
         try:
-            cur.execute(sql.begin)
-            try:
-                _insert(sql, jobs, cur)
-                cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-        finally:
-            cur.close()
+            _insert(sql, jobs, cur)
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+    finally:
+        cur.close()
+    if sql.vendor == "sqlite":
+        _checkpointer.wrote(db.settings_dict["NAME"])
+
+
+
+def _own_checkpoints(db, raw) -> None:
+    """SQLite copies the WAL into the database (a checkpoint, with an fsync: 20 ms here) inside the COMMIT that
+    crosses its threshold, so the leader would hold every writer of the process through it. The lane's connections
+    leave that to a thread of their process (Checkpointer) instead."""
+    if db.__dict__.get("_lane_raw") is not raw:  # (a new connection since)
+        raw.execute("PRAGMA wal_autocheckpoint=0")
+        db.__dict__["_lane_raw"] = raw
+
+
+class Checkpointer:
+    """Once a second, if the lane wrote since, a PASSIVE checkpoint on a connection of its own: it copies what no
+    reader still needs and never blocks a reader or a writer. One daemon thread per process, started on first use."""
+
+    INTERVAL = 1.0
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._dirty: set[str] = set()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+
+    def wrote(self, path: str) -> None:
+        with self._lock:
+            self._dirty.add(str(path))
+            if self._thread is None or self._pid != os.getpid():  # (a forked worker has no thread yet)
+                self._pid = os.getpid()
+                self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        connections_by_path: dict[str, sqlite3.Connection] = {}
+        while True:
+            time.sleep(self.INTERVAL)
+            with self._lock:
+                dirty, self._dirty = self._dirty, set()
+            for path in dirty:
+                try:
+                    conn = connections_by_path.get(path)
+                    if conn is None:
+                        conn = connections_by_path[path] = sqlite3.connect(path, timeout=20, isolation_level=None,
+                                                                           check_same_thread=False)
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error:
+                    logger.warning("SQLite checkpoint of %s failed; the next one retries", path, exc_info=True)
+
+
+_checkpointer = Checkpointer()
+
+
+MAX_ROWS = 64  # ratings per statement (a batch larger than this takes several)
 
 
 def _insert(sql: Statements, jobs: list[group_commit.Job], cur) -> None:
+    """Multi-row INSERTs: the leader's work per batch is a few calls into the driver whatever its size."""
+    pending, seen = [], set()
     for job in jobs:
         write: Write = job.params
-        if write.outbox is not None and sql.vendor == "postgresql":
-            params = write.rating + [v for i, v in enumerate(write.outbox) if i != sql.record]
-            _run(sql, cur, sql.insert_both, params)
-            row = cur.fetchone()
-        else:
-            _run(sql, cur, sql.insert_rating, write.rating)
-            row = cur.fetchone()
-            if row is not None and write.outbox is not None:
-                write.outbox[sql.outbox.position["record_id"]] = row[0]
-                _run(sql, cur, sql.insert_outbox, write.outbox)
-        job.result = row[0] if row is not None else None
+        job.result = None
+        marks = {(write.case_id, write.stage)} | ({("key", write.key)} if write.key else set())
+        if marks & seen:
+            continue  # the same rating twice in one batch (a double tap): the second takes the full path
+        seen |= marks
+        pending.append(job)
+    for start in range(0, len(pending), MAX_ROWS):
+        _insert_rows(sql, pending[start:start + MAX_ROWS], cur)
+
+
+def _insert_rows(sql: Statements, jobs: list[group_commit.Job], cur) -> None:
+    writes: list[Write] = [job.params for job in jobs]
+    with_rows = [w for w in writes if w.outbox is not None]
+    params = [value for w in writes for value in w.rating]
+    postgres = sql.vendor == "postgresql"
+    if postgres:
+        for w in with_rows:
+            params += [w.case_id, w.stage, *sql.outbox.params(w.outbox)]
+    _run(sql, cur, sql.insert(len(writes), len(with_rows) if postgres else 0), params)
+    stored = {(case_id, stage): rating_id for rating_id, case_id, stage in cur.fetchall()}
+    for job, w in zip(jobs, writes, strict=True):
+        job.result = stored.get((w.case_id, w.stage))
+    if not postgres and with_rows:
+        rows = [w for w in with_rows if (w.case_id, w.stage) in stored]
+        if rows:
+            values = [v for w in rows for v in sql.outbox_with_id.params({**w.outbox,
+                                                                         "record_id": stored[(w.case_id, w.stage)]})]
+            _run(sql, cur, sql.insert_outbox(len(rows)), values)
 
 
 class _NoLock:
@@ -295,4 +436,12 @@ def writer_lock(sql: Statements, db):
     return found
 
 
-committer = group_commit.GroupCommitter(write_batch)
+def _gate():
+    """On SQLite the leaders of all processes queue on a file lock before they take their queue: the kernel wakes
+    the next one when it is released, where SQLite's busy handler sleeps 1–100 ms between tries (the database stood
+    idle while writers slept), and what arrives meanwhile joins the batch."""
+    db = connections[DEFAULT_DB_ALIAS]
+    return writer_lock(statements(db), db)
+
+
+committer = group_commit.GroupCommitter(write_batch, _gate)
