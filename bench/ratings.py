@@ -14,8 +14,9 @@ For each database (SQLite in a temporary BIANMIN_VAR_DIR; PostgreSQL in the thro
      the driver cursor of Django's connection (so with the app's PRAGMAs / connection settings), with 1
      connection and with 4 concurrent connections; records the SQL of one API request and the CPU of one
      request in-process (the Django application called as WSGI) and of the service call alone;
-  3. for each server configuration (gunicorn sync or gthread workers; CONN_MAX_AGE=60 unless `/0` is given)
-     starts gunicorn (DEBUG off, no access log) on that database, warms it up, then lets wrk (or, if wrk is
+  3. for each server configuration (gunicorn sync or gthread workers, or granian; CONN_MAX_AGE=60 unless `/0` is
+     given; the ratings' fast lane on unless `:full` is given) starts the server (DEBUG off, no access log) on that
+     database, warms it up, then lets wrk (or, if wrk is
      missing, a lean asyncio client) send POST /api/v1/ratings {"token","level"} over C keep-alive
      connections, each token used once, 1 in 100 ratings bad, until a fixed number of ratings (about
      --seconds of work) has been answered; counts 201s, non-2xx and socket errors; measures the CPU used
@@ -55,7 +56,8 @@ CLK = os.sysconf("SC_CLK_TCK")
 
 # `:full` switches the ratings' fast lane off (BIANMIN_RATING_FAST_LANE=0): every request takes Django's full path, as
 # before issue 20.
-DEFAULT_CONFIGS = "sync:2:full,gthread:2x4:full,sync:2,gthread:2x4,gthread:2x8,gthread:2x16,gthread:2x8/0"
+DEFAULT_CONFIGS = ("sync:2:full,gthread:2x4:full,granian:2x8:full,sync:2,gthread:2x8,granian:2x4,granian:2x8,"
+                   "granian:2x16")
 RAW_THREADS = 4
 
 
