@@ -277,3 +277,33 @@ def test_one_batch_stores_many_ratings_and_leaves_out_twins_and_conflicts(world,
     assert outbox_rows[ids[0]] == f"{cases[0].number}/rating/complete"
     assert outbox_rows[ids[1]] == f"{cases[1].number}/rating/complete"
     assert len(outbox_rows) == 3  # and the earlier rating's own
+
+
+def test_the_checkpoint_thread_copies_the_lanes_writes_into_the_sqlite_database_file(tmp_path):
+    """The lane's SQLite connections leave checkpoints to a thread of their process (ingest_sql.Checkpointer)."""
+    import sqlite3
+    import time
+
+    path = tmp_path / "db.sqlite3"
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute(f"PRAGMA wal_autocheckpoint={ingest_sql.WAL_AUTOCHECKPOINT_PAGES}")
+    writer.execute("CREATE TABLE t (x)")
+    writer.executemany("INSERT INTO t VALUES (?)", [(i,) for i in range(100)])
+
+    def rows_in_database_file():  # immutable=1: the main file alone, without the WAL
+        with sqlite3.connect(f"file:{path}?immutable=1", uri=True) as conn:
+            try:
+                return conn.execute("SELECT count(*) FROM t").fetchone()[0]
+            except sqlite3.OperationalError:  # the table itself is still only in the WAL
+                return 0
+
+    assert rows_in_database_file() == 0
+    checkpointer = ingest_sql.Checkpointer()
+    checkpointer.INTERVAL = 0.05
+    checkpointer.wrote(str(path))
+    deadline = time.monotonic() + 5
+    while rows_in_database_file() < 100 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert rows_in_database_file() == 100
+    writer.close()

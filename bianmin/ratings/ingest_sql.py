@@ -304,17 +304,21 @@ def write_batch(jobs: list[group_commit.Job]) -> None:
             raise
     finally:
         cur.close()
-    if sql.vendor == "sqlite":
+    if sql.vendor == "sqlite" and writer_lock(sql, db) is not _NO_LOCK:  # (not an in-memory database)
         _checkpointer.wrote(db.settings_dict["NAME"])
 
 
 
+WAL_AUTOCHECKPOINT_PAGES = 10_000  # ~40 MB: SQLite's own checkpoint becomes the rare fallback (default 1,000)
+
+
 def _own_checkpoints(db, raw) -> None:
     """SQLite copies the WAL into the database (a checkpoint, with an fsync: 20 ms here) inside the COMMIT that
-    crosses its threshold, so the leader would hold every writer of the process through it. The lane's connections
-    leave that to a thread of their process (Checkpointer) instead."""
+    crosses its threshold, so the leader would hold every writer of the process through it. On the lane's
+    connections the threshold is raised and a thread of the process checkpoints instead (Checkpointer); the raised
+    threshold still bounds the WAL if that thread falls behind or other writes on the connection go on alone."""
     if db.__dict__.get("_lane_raw") is not raw:  # (a new connection since)
-        raw.execute("PRAGMA wal_autocheckpoint=0")
+        raw.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
         db.__dict__["_lane_raw"] = raw
 
 
@@ -424,12 +428,15 @@ class _FileLock:
 _locks: dict[str, object] = {}
 
 
+_NO_LOCK = _NoLock()
+
+
 def writer_lock(sql: Statements, db):
     if sql.vendor != "sqlite":
-        return _NoLock()
+        return _NO_LOCK
     name = str(db.settings_dict["NAME"])
     if name == ":memory:" or "mode=memory" in name:
-        return _NoLock()
+        return _NO_LOCK
     found = _locks.get(name)
     if found is None:
         found = _locks[name] = _FileLock(name + ".writer-lock")
