@@ -307,3 +307,45 @@ def test_the_checkpoint_thread_copies_the_lanes_writes_into_the_sqlite_database_
         time.sleep(0.05)
     assert rows_in_database_file() == 100
     writer.close()
+
+
+def test_jobs_arriving_while_the_leader_waits_at_the_gate_join_its_batch():
+    """The gate (SQLite: the writers' file lock) is passed before the leader takes the queue."""
+    from contextlib import contextmanager
+
+    seen: list[list[int]] = []
+    at_gate, open_gate = threading.Event(), threading.Event()
+
+    @contextmanager
+    def gate():
+        at_gate.set()
+        open_gate.wait(5)
+        yield
+
+    committer = GroupCommitter(lambda jobs: seen.append(sorted(job.params for job in jobs)), gate)
+    threads = [threading.Thread(target=committer.submit, args=(Job(1),))]
+    threads[0].start()
+    at_gate.wait(5)
+    threads += [threading.Thread(target=committer.submit, args=(Job(n),)) for n in (2, 3)]
+    for t in threads[1:]:
+        t.start()
+    while len(committer._queue) < 3:
+        threading.Event().wait(0.01)
+    open_gate.set()
+    for t in threads:
+        t.join(5)
+    assert seen == [[1, 2, 3]]
+
+
+def test_the_sqlite_writers_lock_is_a_file_beside_a_file_database(tmp_path, settings):
+    class Db:
+        settings_dict = {"NAME": str(tmp_path / "x.sqlite3")}
+
+    class Sqlite:
+        vendor = "sqlite"
+
+    lock = ingest_sql.writer_lock(Sqlite(), Db())
+    with lock:
+        assert (tmp_path / "x.sqlite3.writer-lock").exists()
+    Db.settings_dict = {"NAME": ":memory:"}
+    assert ingest_sql.writer_lock(Sqlite(), Db()) is ingest_sql._NO_LOCK

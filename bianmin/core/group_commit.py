@@ -51,11 +51,13 @@ class GroupCommitter:
         with self._commit_lock:
             if job.done:  # a leader committed it while we waited
                 return job
-            with self._queue_lock:
-                batch, self._queue = self._queue, []
+            batch: list[Job] = [job]
             try:
-                self._run_batch(batch)
-            except Exception as exc:
+                with self._gate():
+                    with self._queue_lock:
+                        batch, self._queue = self._queue, []
+                    self._run_batch(batch)
+            except Exception as exc:  # each caller decides what a failed batch means for it
                 for queued in batch:
                     queued.error = exc
             finally:
