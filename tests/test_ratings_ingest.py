@@ -124,11 +124,16 @@ def test_only_the_rectification_receiver_listens_to_stored_ratings(world):
     ({"level": "satisfied", "anonymous": "yes"}, "a malformed flag"),
     ({"level": "satisfied", "idempotency_key": "x" * 81}, "an over-long key"),
     ({"level": "satisfied", "idempotency_key": "a\x00b"}, "a control character"),
+    ({"level": ["satisfied"]}, "a list as level"),
+    ({"level": "satisfied", "channel": {"qr": 1}}, "an object as channel"),
+    ({"level": "satisfied", "idempotency_key": {"k": 1}}, "an object as key"),
 ])
-def test_anything_but_a_simple_rating_goes_the_full_way_and_gets_its_answer(world, api_for, lane, body, reason):
+def test_anything_but_a_simple_rating_goes_the_full_way_and_gets_its_answer(world, api_for, lane, body, reason,
+                                                                           caplog):
     tok = token(world, api_for)
     via_lane = rate(WsgiClient(), {"token": tok, **body})
     assert lane.taken == 0, reason
+    assert not [r for r in caplog.records if r.name == "bianmin.ratings.ingest"], reason  # refused, not failed
     if via_lane.status_code == 201:
         assert Rating.objects.get().comment == body.get("comment", "")
     else:

@@ -138,9 +138,9 @@ def take(environ, body: bytes) -> bytes | None:
     channel = data.get("channel", "qr")
     anonymous = data.get("anonymous", False)
     key = data.get("idempotency_key") or environ.get("HTTP_IDEMPOTENCY_KEY")
-    if not (isinstance(token, str) and len(token) <= 100 and level in GOOD_LEVELS and isinstance(anonymous, bool)
-            and channel in services.LINK_CHANNELS):
-        return None
+    if not (isinstance(token, str) and len(token) <= 100 and isinstance(level, str) and level in GOOD_LEVELS
+            and isinstance(anonymous, bool) and isinstance(channel, str) and channel in services.LINK_CHANNELS):
+        return None  # (a list or an object as level or channel would not even hash: the full path explains)
     if throttle.is_limited("rate-bad-token", throttle.client_address(SimpleNamespace(META=environ))):
         return None
     db = connections[DEFAULT_DB_ALIAS]
