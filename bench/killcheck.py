@@ -23,18 +23,17 @@ import asyncio
 import json
 import os
 import secrets
-import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+import throwaway  # noqa: E402 (bench/throwaway.py, a sibling module)
 from ratings import ServerConfig, gunicorn  # noqa: E402 (bench/ratings.py, a sibling script)
 
 PG_BASE = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/bianmin_bench").rsplit("/", 1)[0]
@@ -155,18 +154,12 @@ def stored(db_url: str, sqlite_path: Path | None) -> tuple[dict[int, tuple[int, 
 
 
 def run(kind: str, cases: int, seconds: float, connections: int) -> dict:
-    tmp = Path(tempfile.mkdtemp(prefix="bianmin-killcheck-"))
-    pg_name = f"bianmin_killcheck_{os.getpid()}"
-    sqlite_path = tmp / "kill.sqlite3" if kind == "sqlite" else None
-    db_url = f"sqlite:///{sqlite_path}" if sqlite_path else f"{PG_BASE}/{pg_name}"
-    if kind == "postgres":
-        subprocess.run(["psql", f"{PG_BASE}/postgres", "-qc", f'CREATE DATABASE "{pg_name}"'], check=True,
-                       capture_output=True)
-    env = dict(os.environ, DATABASE_URL=db_url, BIANMIN_VAR_DIR=str(tmp), SECRET_KEY=secrets.token_urlsafe(40),
-               DEBUG="0", ALLOWED_HOSTS="127.0.0.1,localhost", LOG_LEVEL="ERROR", CONN_MAX_AGE="60",
-               BIANMIN_RATING_FAST_LANE="1")
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    try:
+    with throwaway.database(kind, f"{PG_BASE}/bianmin_killcheck", suffix=f"_{os.getpid()}") as base:
+        tmp, db_url = Path(base["BIANMIN_VAR_DIR"]), base["DATABASE_URL"]
+        sqlite_path = Path(db_url.removeprefix("sqlite:///")) if kind == "sqlite" else None
+        env = dict(base, SECRET_KEY=secrets.token_urlsafe(40), DEBUG="0", ALLOWED_HOSTS="127.0.0.1,localhost",
+                   LOG_LEVEL="ERROR", CONN_MAX_AGE="60", BIANMIN_RATING_FAST_LANE="1")
+        env.pop("DJANGO_SETTINGS_MODULE", None)
         t0 = time.monotonic()
         subprocess.run([sys.executable, __file__, "--setup", str(tmp / "setup.json"), "--cases", str(cases)],
                        env=env, cwd=ROOT, check=True, capture_output=True, text=True)
@@ -208,11 +201,6 @@ def run(kind: str, cases: int, seconds: float, connections: int) -> dict:
                         and set(statuses) <= {"200", "201"} and sum(statuses.values()) == len(unacked)
                         and sent_cases <= set(after) and set(after) <= set(case_ids))
         return result
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if kind == "postgres":
-            subprocess.run(["psql", f"{PG_BASE}/postgres", "-qc", f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'],
-                           capture_output=True, check=False)
 
 
 def main() -> None:
